@@ -1,0 +1,48 @@
+/// One result to store: column names with their values, in the order the job
+/// printed them. Built from a job's JSON object by `dbtool insert` and by
+/// farm's workers alike, so there is one way a result becomes a row.
+public struct ResultRow: Sendable, Equatable {
+    public var columns: [String]
+    public var values: [SQLValue]
+
+    public init(columns: [String] = [], values: [SQLValue] = []) {
+        self.columns = columns
+        self.values = values
+    }
+
+    /// The row of a JSON object; anything else is an error naming its kind.
+    public init(json: JSONValue, index: Int = 0) throws(StoreError) {
+        guard case .object(let members) = json else {
+            throw .notAnObject(index: index, kind: json.kindName)
+        }
+        columns = members.map(\.key)
+        values = members.map { SQLValue($0.value) }
+    }
+
+    /// Parses stdin-style text holding one or more JSON objects.
+    public static func parseAll(_ bytes: [UInt8]) throws(StoreError) -> [ResultRow] {
+        let values: [JSONValue]
+        do {
+            values = try JSONParser.parseStream(bytes)
+        } catch {
+            throw .badJSON(index: 0, error)
+        }
+        guard !values.isEmpty else { throw .emptyInput }
+        var rows: [ResultRow] = []
+        rows.reserveCapacity(values.count)
+        for (i, value) in values.enumerated() {
+            rows.append(try ResultRow(json: value, index: i))
+        }
+        return rows
+    }
+
+    public mutating func append(_ column: String, _ value: SQLValue) {
+        columns.append(column)
+        values.append(value)
+    }
+
+    /// Whether the row has `column` (compared as SQLite does, ignoring ASCII case).
+    public func has(_ column: String) -> Bool {
+        columns.contains { $0.lowercased() == column.lowercased() }
+    }
+}

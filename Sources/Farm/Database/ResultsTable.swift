@@ -1,0 +1,112 @@
+import GRDB
+
+/// The single insert path for results, used by `dbtool insert` and by the
+/// coordinator: creates the table from the first row (types inferred), adds
+/// columns when allowed, and inserts with cached statements.
+///
+/// It remembers the table's columns between inserts so the coordinator's hot
+/// path does not read the schema for every result.
+public final class ResultsTable {
+    public let name: String
+    /// The table's columns in order, or nil while the table does not exist.
+    public private(set) var columns: [String]?
+    private var lowercasedColumns: [String: String] = [:]
+
+    /// Reads the table's columns from `db` (the table may not exist yet).
+    public init(name: String, in db: Database) throws {
+        self.name = name
+        try reloadColumns(db)
+    }
+
+    private func reloadColumns(_ db: Database) throws {
+        if try db.tableExists(name) {
+            let names = try db.columns(in: name).map(\.name)
+            columns = names
+            lowercasedColumns = Dictionary(names.map { ($0.lowercased(), $0) }, uniquingKeysWith: { a, _ in a })
+        } else {
+            columns = nil
+            lowercasedColumns = [:]
+        }
+    }
+
+    /// Which table a command works on when the user names none: the database's
+    /// only user table if it has exactly one (the seed's `AlgorithmResult`),
+    /// else `results`.
+    public static func defaultName(explicit: String?, in db: Database) throws -> String {
+        if let explicit { return explicit }
+        let tables = try userTables(in: db)
+        return tables.count == 1 ? tables[0] : "results"
+    }
+
+    /// Tables that hold user data (not farm's ledger nor SQLite's own).
+    public static func userTables(in db: Database) throws -> [String] {
+        try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+            .filter { !Identifier.isInternalTable($0) }
+    }
+
+    /// Checks a table name before anything is created under it.
+    public static func validate(tableName name: String) throws(StoreError) {
+        guard Identifier.isPlain(name) else { throw .badIdentifier(kind: "table", name: name) }
+        guard !Identifier.isInternalTable(name) else { throw .reservedTable(name: name) }
+    }
+
+    /// The existing column a key maps to (SQLite compares names ignoring case).
+    public func column(for key: String) -> String? {
+        lowercasedColumns[key.lowercased()]
+    }
+
+    /// Creates the table if needed and adds missing columns if `addColumns`;
+    /// otherwise an unknown key is an error naming it and the table's columns.
+    /// `leading` columns (such as `task_id INTEGER`) come first in a new table.
+    public func prepare(for row: ResultRow, addColumns: Bool, leading: [(String, String)] = [], in db: Database) throws {
+        if columns == nil {
+            try ResultsTable.validate(tableName: name)
+            var definitions: [String] = []
+            var seen = Set<String>()
+            for (column, type) in leading where seen.insert(column.lowercased()).inserted {
+                definitions.append("\(Identifier.quoted(column)) \(type)")
+            }
+            for (column, value) in zip(row.columns, row.values) where seen.insert(column.lowercased()).inserted {
+                guard Identifier.isPlain(column) else { throw StoreError.badIdentifier(kind: "column", name: column) }
+                definitions.append("\(Identifier.quoted(column)) \(value.declaredType)".trimmingTrailingSpace())
+            }
+            try db.execute(sql: "CREATE TABLE \(Identifier.quoted(name)) (\(definitions.joined(separator: ", ")))")
+            try reloadColumns(db)
+            return
+        }
+        var unknown: [(String, SQLValue)] = []
+        for (column, value) in zip(row.columns, row.values) where self.column(for: column) == nil {
+            unknown.append((column, value))
+        }
+        guard !unknown.isEmpty else { return }
+        guard addColumns else {
+            throw StoreError.unknownColumns(keys: unknown.map(\.0), table: name, columns: columns ?? [])
+        }
+        for (column, value) in unknown {
+            guard Identifier.isPlain(column) else { throw StoreError.badIdentifier(kind: "column", name: column) }
+            try db.execute(sql: "ALTER TABLE \(Identifier.quoted(name)) ADD COLUMN \(Identifier.quoted(column)) \(value.declaredType)".trimmingTrailingSpace())
+        }
+        try reloadColumns(db)
+    }
+
+    /// Inserts `row` (after `prepare`) and returns its rowid.
+    @discardableResult
+    public func insert(_ row: ResultRow, in db: Database) throws -> Int64 {
+        let names = row.columns.map { Identifier.quoted(column(for: $0) ?? $0) }
+        let placeholders = repeatElement("?", count: names.count).joined(separator: ",")
+        let sql = names.isEmpty
+            ? "INSERT INTO \(Identifier.quoted(name)) DEFAULT VALUES"
+            : "INSERT INTO \(Identifier.quoted(name)) (\(names.joined(separator: ","))) VALUES (\(placeholders))"
+        let statement = try db.cachedStatement(sql: sql)
+        try statement.execute(arguments: StatementArguments(row.values.map(\.databaseValue)))
+        return db.lastInsertedRowID
+    }
+}
+
+extension String {
+    func trimmingTrailingSpace() -> String {
+        var s = self
+        while s.last == " " { s.removeLast() }
+        return s
+    }
+}

@@ -1,0 +1,110 @@
+import Foundation
+import GRDB
+
+/// Opens results databases the one way farm does it: WAL on local disks and a
+/// rollback journal on network filesystems, a generous busy timeout so many
+/// processes can insert at once, and clear errors for a missing folder, a
+/// read-only file or a file that is not a database.
+public enum Store {
+    /// How long a writer waits for another writer before giving up.
+    public static let busyTimeout: TimeInterval = 120
+
+    /// Opens `path` for writing, creating the file if it does not exist.
+    public static func openForWriting(_ path: String) throws(StoreError) -> DatabaseQueue {
+        try checkFolder(of: path)
+        let exists = FileManager.default.fileExists(atPath: path)
+        if exists && !FileManager.default.isWritableFile(atPath: path) {
+            throw .readOnlyFile(path: path)
+        }
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(busyTimeout)
+        configuration.label = "farm.write"
+        let journal = journalMode(for: path)
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            try setJournalMode(journal, in: db)
+        }
+        do {
+            let queue = try DatabaseQueue(path: path, configuration: configuration)
+            return queue
+        } catch {
+            throw classify(error, path: path)
+        }
+    }
+
+    /// Opens an existing `path` read-only: nothing done through it can change the file.
+    public static func openForReading(_ path: String) throws(StoreError) -> DatabaseQueue {
+        try checkFolder(of: path)
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw .cannotOpen(path: path, reason: "no such file; check the path")
+        }
+        var configuration = Configuration()
+        configuration.readonly = true
+        configuration.busyMode = .timeout(busyTimeout)
+        configuration.label = "farm.read"
+        do {
+            let queue = try DatabaseQueue(path: path, configuration: configuration)
+            try queue.read { db in _ = try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master") }
+            return queue
+        } catch {
+            throw classify(error, path: path)
+        }
+    }
+
+    /// The journal mode farm uses for a database at `path`.
+    public static func journalMode(for path: String) -> String {
+        let folder = (path as NSString).deletingLastPathComponent
+        return FileSystemKind.of(folder: folder.isEmpty ? "." : folder).isNetwork ? "DELETE" : "WAL"
+    }
+
+    private static func setJournalMode(_ mode: String, in db: Database) throws {
+        let current = try String.fetchOne(db, sql: "PRAGMA journal_mode") ?? ""
+        guard current.uppercased() != mode else { return }
+        // Switching modes takes an exclusive lock; other processes may be
+        // opening the same new file at this very moment, so retry while busy.
+        var attempt = 0
+        while true {
+            do {
+                _ = try String.fetchOne(db, sql: "PRAGMA journal_mode = \(mode)")
+                return
+            } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY && attempt < 2000 {
+                attempt += 1
+                usleep(UInt32(1000 + (attempt % 10) * 500))
+            }
+        }
+    }
+
+    private static func checkFolder(of path: String) throws(StoreError) {
+        let folder = (path as NSString).deletingLastPathComponent
+        guard !folder.isEmpty else { return }
+        var isDirectory: ObjCBool = false
+        if !FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory) || !isDirectory.boolValue {
+            throw .folderMissing(path: path, folder: folder)
+        }
+    }
+
+    /// Turns a GRDB error into a `StoreError` that names the file.
+    public static func classify(_ error: any Error, path: String) -> StoreError {
+        if let error = error as? StoreError { return error }
+        if let error = error as? DatabaseError {
+            switch error.resultCode {
+            case .SQLITE_NOTADB: return .notADatabase(path: path)
+            case .SQLITE_READONLY: return .readOnlyFile(path: path)
+            case .SQLITE_FULL: return .diskFull(path: path)
+            case .SQLITE_CANTOPEN: return .cannotOpen(path: path, reason: "permission denied or not a file")
+            default: return .sqlite(path: path, reason: error.message ?? "\(error.resultCode)")
+            }
+        }
+        return .sqlite(path: path, reason: "\(error)")
+    }
+}
+
+extension Store {
+    /// Removes a database file and its WAL companions (used when a command
+    /// created the file and then failed, so it leaves nothing behind).
+    public static func removeFiles(of path: String) {
+        for suffix in ["", "-wal", "-shm", "-journal"] {
+            try? FileManager.default.removeItem(atPath: path + suffix)
+        }
+    }
+}

@@ -1,0 +1,49 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Raw standard input and output, without Foundation's buffering layers:
+/// `dbtool` reads a whole JSON document and writes large CSV results.
+public enum StandardStreams {
+    /// Reads standard input to its end.
+    public static func readAllInput() -> [UInt8] {
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let n = chunk.withUnsafeMutableBytes { read(0, $0.baseAddress, $0.count) }
+            if n > 0 {
+                bytes.append(contentsOf: chunk[0..<n])
+            } else if n == 0 || errno != EINTR {
+                return bytes
+            }
+        }
+    }
+
+    /// Writes all of `buffer` to standard output.
+    public static func writeOutput(_ buffer: UnsafeRawBufferPointer) {
+        var offset = 0
+        while offset < buffer.count {
+            let n = write(1, buffer.baseAddress! + offset, buffer.count - offset)
+            if n > 0 { offset += n } else if errno != EINTR { return }
+        }
+    }
+
+    public static func writeOutput(_ text: String) {
+        var text = text
+        text.withUTF8 { writeOutput(UnsafeRawBufferPointer($0)) }
+    }
+
+    /// Writes one line to standard error.
+    public static func writeError(_ line: String) {
+        var text = line.hasSuffix("\n") ? line : line + "\n"
+        text.withUTF8 { buffer in
+            var offset = 0
+            while offset < buffer.count {
+                let n = write(2, buffer.baseAddress! + offset, buffer.count - offset)
+                if n > 0 { offset += n } else if errno != EINTR { return }
+            }
+        }
+    }
+}

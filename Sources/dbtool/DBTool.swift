@@ -1,0 +1,154 @@
+import ArgumentParser
+import Farm
+import Foundation
+import GRDB
+
+@main
+struct DBTool: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "dbtool",
+        abstract: "Store and read job results in an SQLite results database.",
+        discussion: """
+            Drop-in for the original dbtool.py: the same commands and argument order.
+              python3 mlp.py … | dbtool insert results.db
+              dbtool query results.db "SELECT epochs, avg(rmse_global) FROM AlgorithmResult GROUP BY epochs"
+            The table is --table if given, else the database's only table, else "results".
+            Every database is opened in WAL mode (a rollback journal on network filesystems)
+            with a long busy timeout, so many jobs can insert at once.
+            """,
+        subcommands: [Insert.self, InsertManual.self, Query.self, Schema.self, Tables.self]
+    )
+}
+
+/// Runs `body`, turning any error into one line on stderr and exit status 1.
+func reportingErrors(database: String, _ body: () throws -> Void) throws {
+    do {
+        try body()
+    } catch let error as ExitCode {
+        throw error
+    } catch {
+        StandardStreams.writeError("dbtool: " + ErrorText.line(for: error, database: database))
+        throw ExitCode(1)
+    }
+}
+
+struct Insert: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Insert the JSON object(s) on stdin as rows.",
+        discussion: """
+            Reads one JSON object, or several (JSON Lines, or objects one after another), and
+            inserts one row per object in a single transaction: all rows or none.
+            A new table is created from the first object's keys, with types inferred
+            (integer, real, text; booleans as 0/1; arrays and objects as JSON text).
+            A key that is not a column is an error unless --add-columns.
+            """
+    )
+
+    @Argument(help: "The results database (created if missing).") var database: String
+    @Option(help: "The table to insert into.") var table: String?
+    @Flag(help: "Add a column for each key the table does not have yet.") var addColumns = false
+
+    func run() throws {
+        try reportingErrors(database: database) {
+            let rows = try ResultRow.parseAll(StandardStreams.readAllInput())
+            let existed = FileManager.default.fileExists(atPath: database)
+            do {
+                let queue = try Store.openForWriting(database)
+                try queue.inTransaction(.immediate) { db in
+                    let name = try ResultsTable.defaultName(explicit: table, in: db)
+                    let writer = try ResultsTable(name: name, in: db)
+                    for row in rows {
+                        try writer.prepare(for: row, addColumns: addColumns, in: db)
+                        try writer.insert(row, in: db)
+                    }
+                    return .commit
+                }
+                try queue.close()
+            } catch {
+                if !existed { Store.removeFiles(of: database) }
+                throw error
+            }
+        }
+    }
+}
+
+struct InsertManual: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "insert_manual",
+        abstract: "Insert one row given as col=value arguments (every column required).",
+        discussion: "Values are typed by the column's declared type; an empty value is NULL (but in a TEXT column)."
+    )
+
+    @Argument(help: "The results database.") var database: String
+    @Option(help: "The table to insert into.") var table: String?
+    @Argument(help: "col=value for every column of the table.") var values: [String] = []
+
+    func run() throws {
+        try reportingErrors(database: database) {
+            let insert = try ManualInsert(arguments: values)
+            guard FileManager.default.fileExists(atPath: database) else {
+                throw StoreError.cannotOpen(path: database, reason: "no such file; insert_manual needs an existing table")
+            }
+            let queue = try Store.openForWriting(database)
+            try queue.inTransaction(.immediate) { db in
+                let name = try ResultsTable.defaultName(explicit: table, in: db)
+                try insert.insert(into: name, in: db)
+                return .commit
+            }
+        }
+    }
+}
+
+struct Query: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run one read-only SQL statement and print the rows (CSV with a header by default).",
+        discussion: "A statement that would change the database is refused and the file is left untouched."
+    )
+
+    @Argument(help: "The results database.") var database: String
+    @Argument(help: "One SQL statement, e.g. \"SELECT * FROM results\".") var sql: String
+    @Option(help: "Output format: csv, json or table.") var format: QueryFormat = .csv
+
+    func run() throws {
+        try reportingErrors(database: database) {
+            let queue = try Store.openForReading(database)
+            try queue.read { db in
+                try ReadOnlyQuery(sql: sql).run(in: db, format: format, write: StandardStreams.writeOutput)
+            }
+        }
+    }
+}
+
+extension QueryFormat: ExpressibleByArgument {}
+
+struct Schema: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Print the tables and their columns, as `sqlite3 DB .schema` does.")
+
+    @Argument(help: "The results database.") var database: String
+
+    func run() throws {
+        try reportingErrors(database: database) {
+            let queue = try Store.openForReading(database)
+            StandardStreams.writeOutput(try queue.read { try SchemaDump.text(of: $0) })
+        }
+    }
+}
+
+struct Tables: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "List the results tables with their row counts.")
+
+    @Argument(help: "The results database.") var database: String
+
+    func run() throws {
+        try reportingErrors(database: database) {
+            let queue = try Store.openForReading(database)
+            let lines = try queue.read { db in
+                try ResultsTable.userTables(in: db).map { name in
+                    let count = try Int.fetchOne(db, sql: "SELECT count(*) FROM \(Identifier.quoted(name))") ?? 0
+                    return "\(name)\t\(count)\n"
+                }
+            }
+            StandardStreams.writeOutput(lines.joined())
+        }
+    }
+}
