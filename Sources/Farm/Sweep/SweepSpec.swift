@@ -1,0 +1,164 @@
+import Foundation
+import Yams
+
+/// What a user asks for: a command template, parameters with their values, an
+/// optional `where`, replicates, and per-task limits. Read from a YAML file or
+/// from `farmrun` options; both forms give the same spec.
+public struct SweepSpec: Sendable, Equatable {
+    public var command: [String]
+    public var table: String
+    public var parameters: [ParameterDomain]
+    public var condition: String?
+    public var replicates: Int
+    /// Per-task time limit in seconds (nil: none).
+    public var timeout: Double?
+    /// How many times a failed task is run again.
+    public var retries: Int
+
+    public static let defaultTable = "results"
+
+    public init(command: [String], table: String = SweepSpec.defaultTable, parameters: [ParameterDomain],
+                condition: String? = nil, replicates: Int = 1, timeout: Double? = nil, retries: Int = 0) {
+        self.command = command
+        self.table = table
+        self.parameters = parameters
+        self.condition = condition
+        self.replicates = replicates
+        self.timeout = timeout
+        self.retries = retries
+    }
+
+    static let knownKeys = ["command", "table", "parameters", "where", "replicates", "timeout", "retries"]
+
+    /// Reads a sweep file.
+    public static func load(path: String) throws(SweepError) -> SweepSpec {
+        let text: String
+        do {
+            text = try String(contentsOfFile: path, encoding: .utf8)
+        } catch {
+            throw SweepError("sweep file \(path) cannot be read: \((error as NSError).localizedDescription); check the path")
+        }
+        do {
+            return try parse(yaml: text)
+        } catch {
+            throw SweepError("\(path): \(error.message)")
+        }
+    }
+
+    /// Parses the YAML text of a sweep.
+    public static func parse(yaml: String) throws(SweepError) -> SweepSpec {
+        let root: Node?
+        do {
+            root = try Yams.compose(yaml: yaml)
+        } catch {
+            throw SweepError("not valid YAML: \(String(describing: error).split(separator: "\n").first ?? "")")
+        }
+        guard let root, let mapping = root.mapping else {
+            throw SweepError("a sweep must be a YAML mapping with at least command: and parameters:")
+        }
+        var command: [String]?
+        var spec = SweepSpec(command: [], parameters: [])
+        var sawParameters = false
+        for (keyNode, value) in mapping {
+            guard let key = keyNode.string else { throw SweepError("a top-level key is not a string") }
+            switch key {
+            case "command":
+                command = try strings(value, what: "command", hint: "[python3, job.py, --epochs, \"{e}\"]")
+            case "table":
+                guard let s = value.scalar?.string, !s.isEmpty else { throw SweepError("table must be a name such as AlgorithmResult") }
+                spec.table = s
+            case "parameters":
+                sawParameters = true
+                guard let params = value.mapping else {
+                    throw SweepError("parameters must be a mapping of name to values, e.g. parameters: {e: 25..400..25, a: [relu, linear]}")
+                }
+                for (nameNode, valuesNode) in params {
+                    guard let name = nameNode.string else { throw SweepError("a parameter name is not a string") }
+                    spec.parameters.append(try domain(name: name, node: valuesNode))
+                }
+            case "where":
+                guard let s = value.scalar?.string else { throw SweepError("where must be a condition such as \"s < t\"") }
+                spec.condition = s
+            case "replicates":
+                guard let s = value.scalar?.string, let n = Int(s), n >= 1 else {
+                    throw SweepError("replicates must be a whole number of at least 1 (got \(describe(value)))")
+                }
+                spec.replicates = n
+            case "timeout":
+                guard let s = value.scalar?.string else { throw SweepError("timeout must be a duration such as 30m") }
+                let seconds = try DurationText.seconds(s, what: "timeout")
+                spec.timeout = seconds > 0 ? seconds : nil
+            case "retries":
+                guard let s = value.scalar?.string, let n = Int(s), n >= 0 else {
+                    throw SweepError("retries must be a whole number of 0 or more (got \(describe(value)))")
+                }
+                spec.retries = n
+            default:
+                throw SweepError("unknown key \"\(key)\"; a sweep has \(knownKeys.joined(separator: ", "))")
+            }
+        }
+        guard let command else { throw SweepError("the sweep has no command; add e.g. command: [python3, job.py, \"{x}\"]") }
+        guard sawParameters else { throw SweepError("the sweep has no parameters; add e.g. parameters: {x: [1, 2, 3]}") }
+        spec.command = command
+        return spec
+    }
+
+    static func describe(_ node: Node) -> String {
+        if let s = node.scalar?.string { return "\"\(s)\"" }
+        if node.sequence != nil { return "a list" }
+        if node.mapping != nil { return "a mapping" }
+        return "something else"
+    }
+
+    static func strings(_ node: Node, what: String, hint: String) throws(SweepError) -> [String] {
+        guard let sequence = node.sequence else {
+            throw SweepError("\(what) must be a list of arguments (argv, never a shell line), e.g. \(hint)")
+        }
+        var out: [String] = []
+        for item in sequence {
+            guard let s = item.scalar?.string else {
+                throw SweepError("\(what) must be a list of strings; item \(out.count + 1) is \(describe(item))")
+            }
+            out.append(s)
+        }
+        return out
+    }
+
+    static func domain(name: String, node: Node) throws(SweepError) -> ParameterDomain {
+        if let sequence = node.sequence {
+            var values: [ParameterValue] = []
+            for item in sequence {
+                guard let scalar = item.scalar else {
+                    throw SweepError("parameter \(name): values must be numbers or strings, not \(describe(item))")
+                }
+                values.append(value(scalar))
+            }
+            return try ParameterDomain(name: name, values: values)
+        }
+        guard let scalar = node.scalar else {
+            throw SweepError("parameter \(name) must be a list [a, b] or a range 1..10..1, not a mapping")
+        }
+        if scalar.style == .plain, let range = try ParameterDomain.range(scalar.string, name: name) {
+            return try ParameterDomain(name: name, values: range)
+        }
+        return try ParameterDomain(name: name, values: [value(scalar)])
+    }
+
+    static func value(_ scalar: Node.Scalar) -> ParameterValue {
+        scalar.style == .plain ? ParameterValue(parsing: scalar.string) : .text(scalar.string)
+    }
+
+    /// The spec as JSON, as the ledger stores it.
+    public var jsonText: String {
+        var members: [(key: String, value: JSONValue)] = [
+            ("command", .array(command.map { .string($0) })),
+            ("table", .string(table)),
+            ("parameters", .object(parameters.map { ($0.name, .array($0.values.map(\.json))) })),
+            ("replicates", .integer(Int64(replicates))),
+            ("retries", .integer(Int64(retries))),
+        ]
+        if let condition { members.append(("where", .string(condition))) }
+        if let timeout { members.append(("timeout", .real(timeout))) }
+        return JSONValue.object(members).jsonText
+    }
+}
