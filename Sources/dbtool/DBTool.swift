@@ -16,7 +16,7 @@ struct DBTool: ParsableCommand {
             Every database is opened in WAL mode (a rollback journal on network filesystems)
             with a long busy timeout, so many jobs can insert at once.
             """,
-        subcommands: [Insert.self, InsertManual.self, Query.self, Schema.self, Tables.self]
+        subcommands: [Insert.self, InsertManual.self, Query.self, Schema.self, Tables.self, Status.self]
     )
 }
 
@@ -149,6 +149,19 @@ struct Tables: ParsableCommand {
                 }
             }
             StandardStreams.writeOutput(lines.joined())
+        }
+    }
+}
+
+struct Status: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Show the farm ledger's progress, failures and lease (same as farmrun status).")
+
+    @Argument(help: "The results database.") var database: String
+    @Flag(help: "List failed tasks with their commands and errors.") var failed = false
+
+    func run() throws {
+        try reportingErrors(database: database) {
+            StandardStreams.writeOutput(try LedgerStatus.report(database: database, listFailed: failed))
         }
     }
 }

@@ -1,0 +1,267 @@
+import Foundation
+import Logging
+
+/// Rank 0's loop: hands one task at a time to whichever worker asks, records
+/// every outcome in the ledger in batched transactions, retries failures
+/// within their budget, and on a stop signal stops dispatching, gives running
+/// jobs until the grace deadline, aborts the rest, commits and returns.
+///
+/// It is the only writer of the database. It never blocks on anything but the
+/// transport's bounded wait, so batches close and progress prints on time.
+public final class Coordinator {
+    private enum WorkerState { case starting, idle, busy(Int32), stopped }
+
+    private let ledger: Ledger
+    private let sweep: Sweep
+    private var state: LedgerState
+    private let transport: any Transport
+    private let options: CoordinatorOptions
+    private let logger: Logger
+    private let clock = ContinuousClock()
+
+    private var workers: [Int: WorkerState] = [:]
+    private var idle: [Int] = []
+    private var busyCount = 0
+    private var pending: [Int32]
+    private var pendingHead = 0
+    private var batch = CommitBatch()
+    private var batchOpened: ContinuousClock.Instant?
+    private var lastCommit: ContinuousClock.Instant
+    private var lastProgress: ContinuousClock.Instant
+    private let started: ContinuousClock.Instant
+    private var dispatched = 0
+    private var doneThisRun = 0
+    private var drainDeadline: ContinuousClock.Instant?
+    private var abortSent = false
+    private var stopSignal: Int32?
+
+    public init(ledger: Ledger, state: LedgerState, transport: any Transport, options: CoordinatorOptions, logger: Logger) {
+        self.ledger = ledger
+        self.sweep = ledger.sweep
+        self.state = state
+        self.transport = transport
+        self.options = options
+        self.logger = logger
+        pending = state.pending
+        started = clock.now
+        lastCommit = started
+        lastProgress = started
+        for rank in transport.workerRanks { workers[rank] = .starting }
+    }
+
+    private var hasPending: Bool { pendingHead < pending.count }
+    private var draining: Bool { drainDeadline != nil }
+
+    /// Runs until every task is done or failed for good, or a stop signal ends the run.
+    public func run() throws -> CoordinatorReport {
+        while true {
+            if !draining, let signal = ShutdownSignal.pending { beginDrain(signal: signal) }
+            if let deadline = drainDeadline, !abortSent, clock.now >= deadline { try abortRunningJobs() }
+            let finished = busyCount == 0 && (!hasPending || draining || reachedMaxTasks)
+            if finished { try stopIdleWorkers() }
+            if workers.values.allSatisfy({ if case .stopped = $0 { true } else { false } }) { break }
+            try dispatchToIdleWorkers()
+            if let envelope = try transport.receive(timeout: nextWakeUp()) {
+                try handle(envelope)
+                // Take whatever else is already waiting before housekeeping.
+                var more = 0
+                while more < 64, let next = try transport.receive(timeout: 0) {
+                    try handle(next)
+                    more += 1
+                }
+            }
+            try housekeeping()
+        }
+        try commitBatch()
+        printProgress(final: true)
+        let report = makeReport()
+        return report
+    }
+
+    private var reachedMaxTasks: Bool {
+        if let max = options.maxTasks { return dispatched >= max }
+        return false
+    }
+
+    private func nextWakeUp() -> Double {
+        var wait = 0.25
+        if let opened = batchOpened {
+            wait = min(wait, max(0, options.batchInterval - seconds(since: opened)))
+        }
+        if let deadline = drainDeadline, !abortSent {
+            wait = min(wait, max(0, Double((deadline - clock.now) / .milliseconds(1)) / 1000))
+        }
+        return wait
+    }
+
+    private func seconds(since instant: ContinuousClock.Instant) -> Double {
+        Double((clock.now - instant) / .microseconds(1)) / 1e6
+    }
+
+    private func handle(_ envelope: Envelope) throws {
+        let source = envelope.source
+        switch envelope.message {
+        case .ready:
+            try becameIdle(source)
+        case .outcome(let outcome):
+            record(outcome, from: source)
+            try becameIdle(source)
+        case .signalled(let number):
+            if !draining {
+                logger.notice("rank \(source) received \(SignalName.of(number))")
+                beginDrain(signal: number)
+            }
+        default:
+            logger.warning("unexpected message from rank \(source): \(envelope.message)")
+        }
+    }
+
+    private func becameIdle(_ rank: Int) throws {
+        if case .busy = workers[rank] { busyCount -= 1 }
+        workers[rank] = .idle
+        if let index = nextTask() {
+            try assign(index, to: rank)
+        } else if !hasPending && busyCount == 0 || draining || reachedMaxTasks {
+            try transport.send(.stop, to: rank)
+            workers[rank] = .stopped
+        } else {
+            idle.append(rank)
+        }
+    }
+
+    private func nextTask() -> Int32? {
+        guard !draining, !reachedMaxTasks, pendingHead < pending.count else { return nil }
+        let index = pending[pendingHead]
+        pendingHead += 1
+        if pendingHead > 65536 && pendingHead * 2 > pending.count {
+            pending.removeFirst(pendingHead)
+            pendingHead = 0
+        }
+        return index
+    }
+
+    private func dispatchToIdleWorkers() throws {
+        while !idle.isEmpty, let index = nextTask() {
+            let rank = idle.removeLast()
+            try assign(index, to: rank)
+        }
+    }
+
+    private func assign(_ index: Int32, to rank: Int) throws {
+        let taskID = state.taskIDs[Int(index)]
+        let argv = sweep.argv(of: Int(index), taskID: taskID)
+        let (_, replicate) = sweep.address(of: Int(index))
+        let attempt = (state.failures[index] ?? 0) + 1
+        let environment = [
+            "FARM_TASK_ID": String(taskID),
+            "FARM_REPLICATE": String(replicate),
+            "FARM_ATTEMPT": String(attempt),
+        ]
+        let assignment = TaskAssignment(taskID: taskID, argv: argv, timeout: sweep.spec.timeout ?? 0, environment: environment)
+        try transport.send(.assign(assignment), to: rank)
+        workers[rank] = .busy(index)
+        busyCount += 1
+        dispatched += 1
+        openBatch()
+        batch.started.append(.init(index: index, rank: rank, host: "", startedAt: Date().timeIntervalSince1970, argv: argv))
+    }
+
+    private func record(_ outcome: TaskOutcome, from rank: Int) {
+        guard case .busy(let index) = workers[rank] else {
+            logger.warning("rank \(rank) reported task \(outcome.taskID) it was not given; ignored")
+            return
+        }
+        openBatch()
+        switch outcome.status {
+        case .succeeded:
+            state.done += 1
+            doneThisRun += 1
+            batch.finished.append(.init(index: index, outcome: outcome, retry: false))
+        case .failed(.interrupted, _):
+            if !draining { pending.append(index) }
+            batch.finished.append(.init(index: index, outcome: outcome, retry: true))
+        case .failed(let failure, let message):
+            let failures = (state.failures[index] ?? 0) + 1
+            state.failures[index] = failures
+            let retry = failures <= sweep.spec.retries
+            if retry {
+                pending.append(index)
+            } else {
+                state.failed += 1
+            }
+            logger.info("task \(outcome.taskID) failed (\(failure.rawValue)): \(message)\(retry ? "; will retry" : "")")
+            batch.finished.append(.init(index: index, outcome: outcome, retry: retry))
+        }
+    }
+
+    private func openBatch() {
+        if batchOpened == nil { batchOpened = clock.now }
+    }
+
+    private func housekeeping() throws {
+        if let opened = batchOpened,
+           batch.finished.count >= options.batchSize || seconds(since: opened) >= options.batchInterval {
+            try commitBatch()
+        } else if batchOpened == nil, seconds(since: lastCommit) >= options.heartbeatInterval {
+            try ledger.heartbeat()
+            lastCommit = clock.now
+        }
+        if let interval = options.progressInterval, seconds(since: lastProgress) >= interval {
+            printProgress(final: false)
+        }
+    }
+
+    private func commitBatch() throws {
+        guard !batch.isEmpty else { return }
+        let storeFailures = try ledger.commit(batch)
+        for index in storeFailures {
+            state.done -= 1
+            doneThisRun -= 1
+            state.failed += 1
+            logger.warning("task \(state.taskIDs[Int(index)]): its result could not be stored; see farmrun status --failed")
+        }
+        batch = CommitBatch()
+        batchOpened = nil
+        lastCommit = clock.now
+    }
+
+    private func beginDrain(signal: Int32) {
+        stopSignal = signal
+        drainDeadline = clock.now + .milliseconds(Int64(options.grace * 1000))
+        logger.notice("\(SignalName.of(signal)): no new tasks; \(busyCount) running get \(DurationText.format(options.grace)) to finish")
+    }
+
+    private func abortRunningJobs() throws {
+        abortSent = true
+        for (rank, worker) in workers {
+            if case .busy = worker { try transport.send(.abort, to: rank) }
+        }
+        if busyCount > 0 { logger.notice("grace deadline: stopping \(busyCount) running job(s)") }
+    }
+
+    private func stopIdleWorkers() throws {
+        for rank in idle {
+            try transport.send(.stop, to: rank)
+            workers[rank] = .stopped
+        }
+        idle.removeAll()
+    }
+
+    private var remaining: Int { sweep.taskCount - state.done - state.failed }
+
+    private func makeReport() -> CoordinatorReport {
+        CoordinatorReport(total: sweep.taskCount, done: state.done, failed: state.failed, remaining: remaining,
+                          doneThisRun: doneThisRun, seconds: seconds(since: started), stoppedBySignal: stopSignal)
+    }
+
+    private func printProgress(final: Bool) {
+        lastProgress = clock.now
+        guard options.progressInterval != nil || final else { return }
+        let elapsed = max(seconds(since: started), 1e-3)
+        let rate = Double(doneThisRun) / elapsed * 60
+        let left = remaining
+        let eta = rate > 0 ? DurationText.format(Double(left) / rate * 60) : "?"
+        let percent = String(format: "%.1f", Double(state.done) / Double(max(1, sweep.taskCount)) * 100)
+        logger.info("\(final ? "finished" : "progress"): \(state.done)/\(sweep.taskCount) done (\(percent)%), \(state.failed) failed, \(busyCount) running, \(max(0, left - busyCount)) pending; \(String(format: "%.0f", rate)) tasks/min\(final || left == 0 ? "" : ", ETA \(eta)")")
+    }
+}

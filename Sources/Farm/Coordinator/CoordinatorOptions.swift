@@ -1,0 +1,17 @@
+/// How the coordinator paces itself; the defaults suit thousands of short tasks.
+public struct CoordinatorOptions: Sendable {
+    /// A commit closes after this many finished tasks…
+    public var batchSize = 256
+    /// …or this many seconds after its first one, whichever comes first.
+    public var batchInterval = 0.5
+    /// After a stop signal, seconds running jobs get to finish before they are killed.
+    public var grace = 20.0
+    /// Seconds between progress lines on stderr (nil: none).
+    public var progressInterval: Double? = 30
+    /// Seconds between lease renewals while nothing else is committed.
+    public var heartbeatInterval = 10.0
+    /// Stop after this many tasks were dispatched in this run (tests and trials).
+    public var maxTasks: Int?
+
+    public init() {}
+}

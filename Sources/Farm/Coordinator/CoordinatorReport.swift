@@ -1,0 +1,27 @@
+/// How a coordinator run ended, and the exit status that says so to scripts.
+public struct CoordinatorReport: Sendable, Equatable {
+    public var total: Int
+    public var done: Int
+    /// Tasks failed for good (retry budget used up).
+    public var failed: Int
+    /// Tasks still to do (pending, or interrupted by the stop).
+    public var remaining: Int
+    public var doneThisRun: Int
+    public var seconds: Double
+    public var stoppedBySignal: Int32?
+
+    /// 0 all tasks done; 75 stopped with tasks left (resubmit); 1 finished but some failed for good.
+    public var exitCode: Int32 {
+        if remaining > 0 { return ExitStatus.tasksLeft }
+        return failed > 0 ? ExitStatus.someFailed : ExitStatus.success
+    }
+}
+
+/// farmrun's exit statuses, a contract with the scripts that run it.
+public enum ExitStatus {
+    public static let success: Int32 = 0
+    public static let someFailed: Int32 = 1
+    public static let usage: Int32 = 64
+    /// EX_TEMPFAIL: stopped with tasks left, or another farmrun holds the database; run again.
+    public static let tasksLeft: Int32 = 75
+}

@@ -1,0 +1,141 @@
+import Foundation
+import Logging
+
+/// What one farmrun invocation is asked to do, after argument parsing.
+public struct RunConfiguration: Sendable {
+    public var spec: SweepSpec
+    public var database: String
+    /// Local worker slots when not under MPI (default: the number of cores).
+    public var jobs: Int
+    /// Whether rank 0 also runs tasks in a local slot under MPI.
+    public var localSlot: Bool
+    public var options: CoordinatorOptions
+    public var leaseTimeout: Double
+    public var waitForLease: Bool
+    public var killGrace: Double
+
+    public init(spec: SweepSpec, database: String, jobs: Int = ProcessInfo.processInfo.activeProcessorCount,
+                localSlot: Bool = true, options: CoordinatorOptions = CoordinatorOptions(),
+                leaseTimeout: Double = 60, waitForLease: Bool = false, killGrace: Double = 5) {
+        self.spec = spec
+        self.database = database
+        self.jobs = jobs
+        self.localSlot = localSlot
+        self.options = options
+        self.leaseTimeout = leaseTimeout
+        self.waitForLease = waitForLease
+        self.killGrace = killGrace
+    }
+}
+
+/// Starts the right role for this process: under MPI, rank 0 coordinates
+/// (with a local slot) and the other ranks work; alone, one process
+/// coordinates `jobs` local worker threads. Returns the exit status.
+public enum FarmLauncher {
+    public static func run(_ configuration: RunConfiguration, logger: Logger) -> Int32 {
+        ShutdownSignal.install()
+        let host = ProcessInfo.processInfo.hostName
+        if MPITransport.isLaunchedByMPI {
+            let slots = configuration.localSlot ? InProcessNetwork(workerRanks: [localSlotRank]) : nil
+            let mpi: MPITransport
+            do {
+                mpi = try MPITransport(localSlots: slots)
+            } catch {
+                logger.error("\(error)")
+                return 70
+            }
+            defer { mpi.finalize() }
+            if mpi.rank != 0 {
+                let worker = Worker(transport: mpi, runner: JobRunner(host: host, rank: mpi.rank, killGrace: configuration.killGrace),
+                                    watchesSignals: true, selfAbortAfter: configuration.options.grace + 10)
+                do { try worker.run() } catch {
+                    logger.error("rank \(mpi.rank): \(error)")
+                    return 70
+                }
+                return 0
+            }
+            var threads: [Thread] = []
+            if let slots {
+                threads.append(startLocalWorker(slots, rank: localSlotRank, host: host, configuration: configuration, logger: logger))
+            }
+            let (code, fatal) = coordinate(configuration, transport: mpi, logger: logger)
+            _ = threads
+            // Workers may still be running jobs after a fatal error; ending every rank is the only safe exit.
+            if fatal { mpi.abort(code: code) }
+            return code
+        }
+        let jobs = max(1, configuration.jobs)
+        let ranks = Array(1...jobs)
+        let network = InProcessNetwork(workerRanks: ranks)
+        for rank in ranks {
+            _ = startLocalWorker(network, rank: rank, host: host, configuration: configuration, logger: logger)
+        }
+        return coordinate(configuration, transport: network.endpoint(0), logger: logger).code
+    }
+
+    /// Local slots are numbered above any MPI rank.
+    static let localSlotRank = 1_000_000
+
+    private static func startLocalWorker(_ network: InProcessNetwork, rank: Int, host: String,
+                                         configuration: RunConfiguration, logger: Logger) -> Thread {
+        let endpoint = network.endpoint(rank)
+        let runner = JobRunner(host: host, rank: rank >= localSlotRank ? 0 : rank, killGrace: configuration.killGrace)
+        let thread = Thread {
+            let worker = Worker(transport: endpoint, runner: runner, watchesSignals: false)
+            do { try worker.run() } catch { logger.error("local slot \(rank): \(error)") }
+        }
+        thread.stackSize = 1 << 20
+        thread.start()
+        return thread
+    }
+
+    /// Rank 0's work: validate, take the lease, sync the ledger, coordinate.
+    /// `fatal` means workers may still be busy and must be ended by force.
+    static func coordinate(_ configuration: RunConfiguration, transport: any Transport, logger: Logger) -> (code: Int32, fatal: Bool) {
+        let sweep: Sweep
+        let ledger: Ledger
+        do {
+            sweep = try Sweep(configuration.spec)
+            ledger = try Ledger(path: configuration.database, sweep: sweep)
+        } catch {
+            logger.error("\(ErrorText.line(for: error, database: configuration.database))")
+            try? WorkerShutdown.stopAll(transport)
+            return (ExitStatus.usage, false)
+        }
+        defer { try? ledger.close() }
+        do {
+            while true {
+                do {
+                    if let previous = try ledger.acquireLease(timeout: configuration.leaseTimeout) {
+                        logger.notice("took over the stale lease of \(previous.describe())")
+                    }
+                    break
+                } catch LeaseError.held(let holder) where configuration.waitForLease {
+                    logger.notice("waiting for the lease held by \(holder.describe())")
+                    Thread.sleep(forTimeInterval: 5)
+                    if ShutdownSignal.pending != nil { throw LeaseError.held(holder) }
+                }
+            }
+        } catch {
+            logger.error("\(ErrorText.line(for: error, database: configuration.database))")
+            try? WorkerShutdown.stopAll(transport)
+            return (ExitStatus.tasksLeft, false)
+        }
+        do {
+            let state = try ledger.synchronize()
+            let journal = Store.journalMode(for: configuration.database)
+            logger.info("sweep \(sweep.spec.table): \(sweep.taskCount) tasks, \(state.done) done, \(state.failed) failed, \(state.pending.count) to run (\(state.added) new, \(state.interrupted) interrupted earlier); \(transport.workerRanks.count) worker slot(s); journal \(journal)")
+            let coordinator = Coordinator(ledger: ledger, state: state, transport: transport, options: configuration.options, logger: logger)
+            let report = try coordinator.run()
+            ledger.releaseLease()
+            logger.info("exit \(report.exitCode): \(report.done) done, \(report.failed) failed for good, \(report.remaining) left; \(report.doneThisRun) finished in \(DurationText.format(report.seconds))")
+            return (report.exitCode, false)
+        } catch let error as LeaseError {
+            logger.error("\(error)")
+            return (ExitStatus.tasksLeft, true)
+        } catch {
+            logger.error("\(ErrorText.line(for: error, database: configuration.database))")
+            return (70, true)
+        }
+    }
+}

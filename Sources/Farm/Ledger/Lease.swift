@@ -1,0 +1,71 @@
+import Foundation
+import GRDB
+
+/// Who may coordinate a results database. One coordinator at a time holds the
+/// lease; it renews the heartbeat inside its own commits, so holding it costs
+/// no extra I/O while busy. A second farmrun on the same database is refused,
+/// and a crashed holder's lease is taken over (at once on the same host when its
+/// pid is gone, after the timeout from another host).
+public struct Lease: Sendable, Equatable {
+    public var holder: String
+    public var host: String
+    public var pid: Int32
+    public var jobID: String?
+    public var acquiredAt: Double
+    public var heartbeatAt: Double
+
+    /// A lease for this process now.
+    public static func mine(now: Double = Date().timeIntervalSince1970) -> Lease {
+        let host = ProcessInfo.processInfo.hostName
+        let pid = getpid()
+        let env = ProcessInfo.processInfo.environment
+        return Lease(holder: "\(host):\(pid):\(UUID().uuidString.prefix(8))", host: host, pid: pid,
+                     jobID: env["SLURM_JOB_ID"], acquiredAt: now, heartbeatAt: now)
+    }
+
+    /// "host pid 123 (Slurm job 42), heartbeat 3s ago"
+    public func describe(now: Double = Date().timeIntervalSince1970) -> String {
+        var text = "\(host) pid \(pid)"
+        if let jobID { text += " (Slurm job \(jobID))" }
+        text += ", since \(LeaseClock.stamp(acquiredAt)), last heartbeat \(DurationText.format(max(0, now - heartbeatAt))) ago"
+        return text
+    }
+
+    static func read(in db: Database) throws -> Lease? {
+        guard let row = try Row.fetchOne(db, sql: "SELECT holder, host, pid, job_id, acquired_at, heartbeat_at FROM farm_lease WHERE id = 1") else {
+            return nil
+        }
+        return Lease(holder: row[0], host: row[1], pid: row[2], jobID: row[3], acquiredAt: row[4], heartbeatAt: row[5])
+    }
+
+    /// Whether the holding process is known to be gone (only knowable on its own host).
+    func processIsGone(onHost host: String) -> Bool {
+        guard self.host == host else { return false }
+        if kill(pid, 0) == 0 { return false }
+        return errno == ESRCH
+    }
+}
+
+/// Why this farmrun may not (or may no longer) coordinate the database.
+public enum LeaseError: FarmError {
+    case held(Lease)
+    case lost(path: String)
+
+    public var description: String {
+        switch self {
+        case .held(let lease):
+            return "another farmrun coordinates this database: \(lease.describe()); wait for it to finish, or pass --wait-for-lease"
+        case .lost(let path):
+            return "this farmrun lost its lease on \(path) to another coordinator; it stopped without writing"
+        }
+    }
+}
+
+enum LeaseClock {
+    static func stamp(_ t: Double) -> String {
+        let formatter = DateFormatter()
+        formatter.dateFormat = "yyyy-MM-dd HH:mm:ss"
+        formatter.timeZone = TimeZone.current
+        return formatter.string(from: Date(timeIntervalSince1970: t))
+    }
+}

@@ -1,0 +1,254 @@
+import Foundation
+import GRDB
+
+/// The task ledger in the results database, written by the coordinator alone.
+///
+/// It syncs a sweep with what earlier runs did (done tasks are never run again,
+/// interrupted ones go back to pending, failed ones are retried while their
+/// budget lasts) and commits results in batches: each result row and its
+/// task's done-mark are in the same transaction, and a unique index on the
+/// results' `task_id` makes a duplicate row impossible.
+public final class Ledger {
+    public let path: String
+    public let sweep: Sweep
+    private let queue: DatabaseQueue
+    private var sweepID: Int64 = 0
+    private var taskIDs: [Int64] = []
+    private var results: ResultsTable?
+    public private(set) var lease: Lease?
+
+    /// Opens (creating if needed) the ledger for `sweep` in the database at `path`.
+    public init(path: String, sweep: Sweep) throws {
+        self.path = path
+        self.sweep = sweep
+        queue = try Store.openForWriting(path)
+        do {
+            try queue.inTransaction(.immediate) { db in
+                try LedgerSchema.create(in: db)
+                return .commit
+            }
+        } catch {
+            throw Store.classify(error, path: path)
+        }
+    }
+
+    /// Takes the database's lease, or throws `LeaseError.held` naming the holder.
+    /// Returns the stale lease it took over, if any (for the log).
+    @discardableResult
+    public func acquireLease(timeout: Double, now: Double = Date().timeIntervalSince1970) throws -> Lease? {
+        let mine = Lease.mine(now: now)
+        var previous: Lease?
+        try queue.inTransaction(.immediate) { db in
+            if let current = try Lease.read(in: db) {
+                let stale = now - current.heartbeatAt > timeout || current.processIsGone(onHost: mine.host)
+                guard stale else { throw LeaseError.held(current) }
+                previous = current
+            }
+            try db.execute(sql: """
+                INSERT OR REPLACE INTO farm_lease (id, holder, host, pid, job_id, acquired_at, heartbeat_at)
+                VALUES (1, ?, ?, ?, ?, ?, ?)
+                """, arguments: [mine.holder, mine.host, mine.pid, mine.jobID, mine.acquiredAt, mine.heartbeatAt])
+            return .commit
+        }
+        lease = mine
+        return previous
+    }
+
+    /// Gives the lease up (at a clean exit), so the next farmrun starts at once.
+    public func releaseLease() {
+        guard let lease else { return }
+        try? queue.inTransaction(.immediate) { db in
+            try db.execute(sql: "DELETE FROM farm_lease WHERE id = 1 AND holder = ?", arguments: [lease.holder])
+            return .commit
+        }
+        self.lease = nil
+    }
+
+    /// Records the sweep, creates its new tasks, returns interrupted ones to
+    /// pending, and says what is left to do.
+    public func synchronize(now: Double = Date().timeIntervalSince1970) throws -> LedgerState {
+        var state = LedgerState(taskIDs: [], pending: [], failures: [:], done: 0, failed: 0, interrupted: 0, added: 0)
+        let sweep = self.sweep
+        try queue.inTransaction(.immediate) { db in
+            try checkLease(db)
+            let table = sweep.spec.table
+            if let existing = try Int64.fetchOne(db, sql: "SELECT id FROM farm_sweep WHERE results_table = ?", arguments: [table]) {
+                sweepID = existing
+                try db.execute(sql: "UPDATE farm_sweep SET spec = ?, updated_at = ? WHERE id = ?", arguments: [sweep.spec.jsonText, now, existing])
+            } else {
+                try db.execute(sql: "INSERT INTO farm_sweep (results_table, spec, created_at, updated_at) VALUES (?, ?, ?, ?)",
+                               arguments: [table, sweep.spec.jsonText, now, now])
+                sweepID = db.lastInsertedRowID
+            }
+            try db.execute(sql: "UPDATE farm_task SET state = 'pending', interruptions = interruptions + 1 WHERE sweep_id = ? AND state = 'running'",
+                           arguments: [sweepID])
+            state.interrupted = db.changesCount
+
+            struct Known { var id: Int64; var state: UInt8; var failures: Int }
+            var known: [String: Known] = [:]
+            let cursor = try Row.fetchCursor(db, sql: "SELECT id, key, state, failures FROM farm_task WHERE sweep_id = ?", arguments: [sweepID])
+            while let row = try cursor.next() {
+                let s: String = row[2]
+                known[row[1]] = Known(id: row[0], state: s == "done" ? 2 : (s == "failed" ? 3 : 0), failures: row[3])
+            }
+            let insert = try db.makeStatement(sql: "INSERT INTO farm_task (sweep_id, key, params, replicate) VALUES (?, ?, ?, ?)")
+            var ids = [Int64](repeating: 0, count: sweep.taskCount)
+            var pending: [Int32] = []
+            let retries = sweep.spec.retries
+            for index in 0..<sweep.taskCount {
+                let key = sweep.key(of: index)
+                if let task = known[key] {
+                    ids[index] = task.id
+                    switch task.state {
+                    case 2: state.done += 1
+                    case 3 where task.failures > retries: state.failed += 1
+                    default:
+                        pending.append(Int32(index))
+                        if task.failures > 0 { state.failures[Int32(index)] = task.failures }
+                    }
+                } else {
+                    try insert.execute(arguments: [sweepID, key, sweep.parametersJSON(of: index), sweep.address(of: index).replicate])
+                    ids[index] = db.lastInsertedRowID
+                    pending.append(Int32(index))
+                    state.added += 1
+                }
+            }
+            // Failed tasks whose budget was raised in the edited sweep run again.
+            try db.execute(sql: "UPDATE farm_task SET state = 'pending' WHERE sweep_id = ? AND state = 'failed' AND failures <= ?",
+                           arguments: [sweepID, retries])
+            state.taskIDs = ids
+            state.pending = pending
+            try prepareResultsTable(db)
+            return .commit
+        }
+        taskIDs = state.taskIDs
+        return state
+    }
+
+    /// Makes sure an existing results table has `task_id` with a unique index.
+    private func prepareResultsTable(_ db: Database) throws {
+        let table = try ResultsTable(name: sweep.spec.table, in: db)
+        if table.columns != nil {
+            if table.column(for: "task_id") == nil {
+                try db.execute(sql: "ALTER TABLE \(Identifier.quoted(table.name)) ADD COLUMN task_id INTEGER")
+            }
+            try createTaskIndex(db)
+        }
+        results = try ResultsTable(name: sweep.spec.table, in: db)
+    }
+
+    private func createTaskIndex(_ db: Database) throws {
+        let table = sweep.spec.table
+        try db.execute(sql: "CREATE UNIQUE INDEX IF NOT EXISTS \(Identifier.quoted("farm_\(table)_task_id")) ON \(Identifier.quoted(table)) (task_id)")
+    }
+
+    private func checkLease(_ db: Database, now: Double? = nil) throws {
+        guard let lease else { return }
+        try db.execute(sql: "UPDATE farm_lease SET heartbeat_at = ? WHERE id = 1 AND holder = ?",
+                       arguments: [now ?? Date().timeIntervalSince1970, lease.holder])
+        if db.changesCount == 0 { throw LeaseError.lost(path: path) }
+    }
+
+    /// Commits a batch in one transaction (also renewing the lease). Returns the
+    /// indices of tasks whose result could not be stored (now failed for good).
+    @discardableResult
+    public func commit(_ batch: CommitBatch, now: Double = Date().timeIntervalSince1970) throws -> [Int32] {
+        var storeFailures: [Int32] = []
+        try queue.inTransaction(.immediate) { db in
+            try checkLease(db, now: now)
+            if !batch.started.isEmpty {
+                let update = try db.cachedStatement(sql: """
+                    UPDATE farm_task SET state = 'running', rank = ?, host = ?, started_at = ?, command = ?
+                    WHERE id = ? AND state = 'pending'
+                    """)
+                for s in batch.started {
+                    let argv = JSONValue.array(s.argv.map { .string($0) }).jsonText
+                    try update.execute(arguments: [s.rank, s.host, s.startedAt, argv, taskIDs[Int(s.index)]])
+                }
+            }
+            for f in batch.finished {
+                if try !record(f, in: db, now: now) { storeFailures.append(f.index) }
+            }
+            return .commit
+        }
+        return storeFailures
+    }
+
+    /// Renews the lease when there is nothing else to commit.
+    public func heartbeat(now: Double = Date().timeIntervalSince1970) throws {
+        try queue.inTransaction(.immediate) { db in
+            try checkLease(db, now: now)
+            return .commit
+        }
+    }
+
+    /// Records one finished run; false if its result could not be stored.
+    private func record(_ f: CommitBatch.Finished, in db: Database, now: Double) throws -> Bool {
+        let o = f.outcome
+        let id = taskIDs[Int(f.index)]
+        switch o.status {
+        case .succeeded(let jobRow):
+            do {
+                try db.inSavepoint {
+                    let done = try db.cachedStatement(sql: """
+                        UPDATE farm_task SET state = 'done', failure = NULL, error = NULL, exit_status = ?, signal = NULL,
+                        wall_seconds = ?, rank = ?, host = ?, stderr_tail = ?, stdout_head = NULL, started_at = ?, finished_at = ?
+                        WHERE id = ? AND state != 'done'
+                        """)
+                    try done.execute(arguments: [o.exitCode, o.wallSeconds, o.rank, o.host, o.stderrTail, o.startedAt, now, id])
+                    guard db.changesCount == 1 else { return .commit }  // already done: never a second row
+                    let row = resultRow(jobRow, taskID: id, index: Int(f.index))
+                    guard let results else { return .rollback }
+                    let wasNew = results.columns == nil
+                    try results.prepare(for: row, addColumns: true, leading: [("task_id", "INTEGER")], in: db)
+                    if wasNew { try createTaskIndex(db) }
+                    let rowid = try results.insert(row, in: db)
+                    try db.execute(sql: "UPDATE farm_task SET result_rowid = ? WHERE id = ?", arguments: [rowid, id])
+                    return .commit
+                }
+                return true
+            } catch let error as StoreError {
+                try recordFailure(id: id, outcome: o, failure: .store, message: error.description, retry: false, in: db, now: now)
+                results = try ResultsTable(name: sweep.spec.table, in: db)
+                return false
+            }
+        case .failed(let failure, let message):
+            try recordFailure(id: id, outcome: o, failure: failure, message: message, retry: f.retry, in: db, now: now)
+            return true
+        }
+    }
+
+    private func recordFailure(id: Int64, outcome o: TaskOutcome, failure: TaskOutcome.Failure, message: String,
+                               retry: Bool, in db: Database, now: Double) throws {
+        let interrupted = failure == .interrupted
+        let state = interrupted || retry ? "pending" : "failed"
+        let statement = try db.cachedStatement(sql: """
+            UPDATE farm_task SET state = ?, failures = failures + ?, interruptions = interruptions + ?, failure = ?, error = ?,
+            exit_status = ?, signal = ?, wall_seconds = ?, rank = ?, host = ?, stderr_tail = ?, stdout_head = ?,
+            started_at = ?, finished_at = ?
+            WHERE id = ? AND state != 'done'
+            """)
+        try statement.execute(arguments: [
+            state, interrupted ? 0 : 1, interrupted ? 1 : 0, failure.rawValue, message,
+            o.exitCode, o.signal, o.wallSeconds, o.rank, o.host, o.stderrTail, o.stdoutHead,
+            o.startedAt, now, id,
+        ])
+    }
+
+    /// The stored row: `task_id`, the job's keys, then parameters the job did not print.
+    private func resultRow(_ jobRow: ResultRow, taskID: Int64, index: Int) -> ResultRow {
+        var row = ResultRow(columns: ["task_id"], values: [.integer(taskID)])
+        row.columns.reserveCapacity(jobRow.columns.count + sweep.names.count + 1)
+        for (column, value) in zip(jobRow.columns, jobRow.values) where column.lowercased() != "task_id" {
+            row.append(column, value)
+        }
+        for (name, value) in sweep.parameters(of: index) where !jobRow.has(name) {
+            row.append(name, value.sqlValue)
+        }
+        return row
+    }
+
+    public func close() throws {
+        try queue.close()
+    }
+}

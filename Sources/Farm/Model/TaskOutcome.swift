@@ -1,0 +1,58 @@
+/// How one run of a task ended, as a worker reports it to the coordinator.
+public struct TaskOutcome: Sendable, Equatable {
+    /// Why a run did not give a result.
+    public enum Failure: String, Sendable, Equatable {
+        /// The job ran past its timeout and was killed.
+        case timeout
+        /// The job was killed by a signal (the OOM killer included).
+        case signal
+        /// The job exited with a non-zero status.
+        case exit
+        /// The job exited 0 but its stdout was not one JSON object.
+        case output
+        /// farm itself stopped the job (shutdown, time limit); never uses up a retry.
+        case interrupted
+        /// The job could not be started (no such program, not executable).
+        case spawn
+        /// The result could not be stored (e.g. a key that is not a usable column name).
+        case store
+    }
+
+    public enum Status: Sendable, Equatable {
+        case succeeded(ResultRow)
+        case failed(Failure, message: String)
+    }
+
+    public var taskID: Int64
+    public var status: Status
+    public var exitCode: Int32?
+    public var signal: Int32?
+    /// Seconds since the epoch when the job started.
+    public var startedAt: Double
+    public var wallSeconds: Double
+    public var host: String
+    public var rank: Int
+    /// The last bytes the job wrote to stderr.
+    public var stderrTail: String
+    /// The first bytes of stdout, kept when stdout was not a result.
+    public var stdoutHead: String
+
+    public init(taskID: Int64, status: Status, exitCode: Int32? = nil, signal: Int32? = nil, startedAt: Double = 0,
+                wallSeconds: Double = 0, host: String = "", rank: Int = 0, stderrTail: String = "", stdoutHead: String = "") {
+        self.taskID = taskID
+        self.status = status
+        self.exitCode = exitCode
+        self.signal = signal
+        self.startedAt = startedAt
+        self.wallSeconds = wallSeconds
+        self.host = host
+        self.rank = rank
+        self.stderrTail = stderrTail
+        self.stdoutHead = stdoutHead
+    }
+
+    public var failure: Failure? {
+        if case .failed(let f, _) = status { return f }
+        return nil
+    }
+}

@@ -1,0 +1,206 @@
+import Dispatch
+import Foundation
+import Subprocess
+#if canImport(System)
+import System
+#else
+import SystemPackage
+#endif
+
+/// Runs one task's command as a child process and says how it ended.
+///
+/// The job is started from its argv (never a shell) in a new session with
+/// stdin on /dev/null. Its stdout is collected (bounded) and must be one JSON
+/// object; a tail of stderr is kept. At its timeout, or when told to abort,
+/// the whole process group gets SIGTERM, then SIGKILL after `killGrace`; a
+/// background child left behind by a job that exited is killed too, so no
+/// process of a finished task keeps running.
+///
+/// `run` is synchronous so the MPI worker loop stays on one thread; the child
+/// is driven by swift-subprocess on the concurrency pool meanwhile.
+public struct JobRunner: Sendable {
+    public var host: String
+    public var rank: Int
+    /// Seconds between SIGTERM and SIGKILL when a job is stopped.
+    public var killGrace: Double
+    /// The most stdout kept; more is a failed task.
+    public var stdoutLimit: Int
+    /// How much of stderr's end is kept.
+    public var stderrTailBytes: Int
+    /// How much of a bad stdout is kept in the ledger.
+    public var stdoutHeadBytes: Int
+
+    public init(host: String, rank: Int, killGrace: Double = 5, stdoutLimit: Int = 64 << 20,
+                stderrTailBytes: Int = 4096, stdoutHeadBytes: Int = 1024) {
+        self.host = host
+        self.rank = rank
+        self.killGrace = killGrace
+        self.stdoutLimit = stdoutLimit
+        self.stderrTailBytes = stderrTailBytes
+        self.stdoutHeadBytes = stdoutHeadBytes
+    }
+
+    /// Runs `assignment`; `shouldAbort` is asked every few milliseconds and a
+    /// `true` stops the job (recorded as interrupted).
+    public func run(_ assignment: TaskAssignment, shouldAbort: () -> Bool) -> TaskOutcome {
+        let done = DispatchSemaphore(value: 0)
+        let box = OutcomeBox()
+        let control = JobControl()
+        let runner = self
+        Task.detached {
+            box.outcome = await runner.runAsync(assignment, control: control)
+            done.signal()
+        }
+        while done.wait(timeout: .now() + .milliseconds(5)) == .timedOut {
+            if !control.aborted && shouldAbort() { control.abort() }
+        }
+        return box.outcome!
+    }
+
+    private func runAsync(_ a: TaskAssignment, control: JobControl) async -> TaskOutcome {
+        let startedAt = Date().timeIntervalSince1970
+        let clock = ContinuousClock()
+        let start = clock.now
+        var outcome = TaskOutcome(taskID: a.taskID, status: .failed(.spawn, message: ""), startedAt: startedAt, host: host, rank: rank)
+        guard let program = a.argv.first, !program.isEmpty else {
+            outcome.status = .failed(.spawn, message: "the command is empty")
+            return outcome
+        }
+        var options = PlatformOptions()
+        options.createSession = true
+        options.teardownSequence = [.send(signal: .terminate, toProcessGroup: true, allowedDurationToNextStep: .milliseconds(Int(killGrace * 1000)))]
+        var environment: [Environment.Key: String?] = [:]
+        for (k, v) in a.environment { environment[Environment.Key(stringLiteral: k)] = v }
+        let executable: Executable = program.contains("/") ? .path(FilePath(program)) : .name(program)
+        let deadline: ContinuousClock.Instant? = a.timeout > 0 ? start + .milliseconds(Int64(a.timeout * 1000)) : nil
+        let limits = (stdout: stdoutLimit, stderr: stderrTailBytes)
+        let grace = killGrace
+        do {
+            let result = try await Subprocess.run(
+                executable, arguments: Arguments(Array(a.argv.dropFirst())),
+                environment: .inherit.updating(environment), platformOptions: options,
+                input: .none, output: .sequence, error: .sequence
+            ) { execution -> Captured in
+                let pid = execution.processIdentifier.value
+                return await withTaskGroup(of: Captured.Part.self) { group in
+                    group.addTask {
+                        var capture = BoundedCapture(limit: limits.stdout)
+                        do { for try await chunk in execution.standardOutput { chunk.withUnsafeBytes { capture.append($0) } } } catch {}
+                        return .stdout(capture)
+                    }
+                    group.addTask {
+                        var capture = TailCapture(capacity: limits.stderr)
+                        do { for try await chunk in execution.standardError { chunk.withUnsafeBytes { capture.append($0) } } } catch {}
+                        return .stderr(capture)
+                    }
+                    group.addTask {
+                        .stop(await Watchdog.watch(pid: pid, deadline: deadline, control: control) { reason in
+                            await execution.teardown(using: [
+                                .send(signal: .terminate, toProcessGroup: true, allowedDurationToNextStep: .milliseconds(Int(grace * 1000))),
+                            ])
+                            _ = reason
+                        })
+                    }
+                    var captured = Captured()
+                    var streamsOpen = 2
+                    while let part = await group.next() {
+                        switch part {
+                        case .stdout(let c): captured.stdout = c; streamsOpen -= 1
+                        case .stderr(let c): captured.stderr = c; streamsOpen -= 1
+                        case .stop(let reason): captured.stop = reason
+                        }
+                        if streamsOpen == 0 { group.cancelAll() }
+                    }
+                    return captured
+                }
+            }
+            let pid = result.processIdentifier.value
+            // Whatever of the job's process group is still alive (a background child) goes now.
+            kill(-pid, SIGKILL)
+            let captured = result.closureResult
+            outcome.wallSeconds = Double((clock.now - start) / .milliseconds(1)) / 1000
+            outcome.stderrTail = captured.stderr.text
+            switch result.terminationStatus {
+            case .exited(let code): outcome.exitCode = code
+            case .signaled(let signal): outcome.signal = signal
+            }
+            outcome.status = classify(result.terminationStatus, captured: captured, timeout: a.timeout)
+            if case .failed = outcome.status {
+                outcome.stdoutHead = String(decoding: captured.stdout.bytes.prefix(stdoutHeadBytes), as: UTF8.self)
+            }
+        } catch {
+            outcome.wallSeconds = Double((clock.now - start) / .milliseconds(1)) / 1000
+            outcome.status = .failed(.spawn, message: "cannot start \(program): \(JobRunner.describeSpawnError(error))")
+        }
+        return outcome
+    }
+
+    private func classify(_ status: TerminationStatus, captured: Captured, timeout: Double) -> TaskOutcome.Status {
+        switch captured.stop {
+        case .aborted: return .failed(.interrupted, message: "stopped by farm's shutdown before it finished")
+        case .timedOut: return .failed(.timeout, message: "ran past its timeout of \(DurationText.format(timeout)) and was killed")
+        case .none: break
+        }
+        switch status {
+        case .signaled(let signal):
+            let hint = signal == SIGKILL ? " (the OOM killer sends this when memory runs out)" : ""
+            return .failed(.signal, message: "killed by signal \(signal) (\(SignalName.of(signal)))\(hint)")
+        case .exited(let code) where code != 0:
+            return .failed(.exit, message: "exited with status \(code)")
+        case .exited:
+            break
+        }
+        if captured.stdout.overflowed {
+            return .failed(.output, message: "stdout was \(captured.stdout.total) bytes, over the \(captured.stdout.limit)-byte limit; print one JSON object")
+        }
+        do {
+            let value = try JSONParser.parseOne(captured.stdout.bytes)
+            guard case .object = value else {
+                return .failed(.output, message: "stdout is \(value.kindName), not a JSON object; print one object such as {\"rmse\": 0.1}")
+            }
+            return .succeeded(try ResultRow(json: value))
+        } catch let error as JSONError {
+            return .failed(.output, message: "stdout is not one JSON object: \(error)")
+        } catch {
+            return .failed(.output, message: "stdout is not one JSON object: \(error)")
+        }
+    }
+
+    static func describeSpawnError(_ error: any Error) -> String {
+        let text = "\(error)"
+        if text.contains("executableNotFound") || text.contains("not found") { return "no such program (check the command and PATH)" }
+        return text
+    }
+}
+
+/// What the job wrote and why (if at all) farm stopped it.
+struct Captured: Sendable {
+    enum Part: Sendable {
+        case stdout(BoundedCapture)
+        case stderr(TailCapture)
+        case stop(Watchdog.StopReason?)
+    }
+
+    var stdout = BoundedCapture(limit: 0)
+    var stderr = TailCapture(capacity: 0)
+    var stop: Watchdog.StopReason?
+}
+
+final class OutcomeBox: @unchecked Sendable {
+    var outcome: TaskOutcome?
+}
+
+/// A switch the worker's thread flips to stop a running job.
+final class JobControl: @unchecked Sendable {
+    private let lock = NSLock()
+    private var _aborted = false
+
+    var aborted: Bool {
+        lock.lock(); defer { lock.unlock() }
+        return _aborted
+    }
+
+    func abort() {
+        lock.lock(); _aborted = true; lock.unlock()
+    }
+}

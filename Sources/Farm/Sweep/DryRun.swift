@@ -1,0 +1,36 @@
+import Foundation
+import GRDB
+
+/// `farmrun --dry-run`: what a sweep would run, without running it.
+public enum DryRun {
+    public static func describe(_ spec: SweepSpec, database: String?, firstCommands: Int = 5) throws -> String {
+        let sweep = try Sweep(spec)
+        var text = "sweep \(spec.table): \(sweep.taskCount) tasks (\(sweep.combinations.count) combinations × \(spec.replicates) replicate\(spec.replicates == 1 ? "" : "s"))\n"
+        if !spec.parameters.isEmpty {
+            text += "parameters: " + spec.parameters.map { "\($0.name) (\($0.values.count) value\($0.values.count == 1 ? "" : "s"))" }.joined(separator: ", ") + "\n"
+        }
+        if let condition = spec.condition { text += "where: \(condition)\n" }
+        if let timeout = spec.timeout { text += "timeout: \(DurationText.format(timeout)) per task\n" }
+        text += "retries: \(spec.retries)\n"
+        if let database, FileManager.default.fileExists(atPath: database),
+           let done = try? doneCount(database: database, table: spec.table) {
+            text += "already done in \(database): \(done) of these tasks' table\n"
+        }
+        text += "first commands ({task} shown as 0):\n"
+        for index in 0..<min(firstCommands, sweep.taskCount) {
+            text += "  " + ShellQuote.line(sweep.argv(of: index, taskID: 0)) + "\n"
+        }
+        return text
+    }
+
+    private static func doneCount(database: String, table: String) throws -> Int {
+        let queue = try Store.openForReading(database)
+        return try queue.read { db in
+            guard try db.tableExists("farm_task") else { return 0 }
+            return try Int.fetchOne(db, sql: """
+                SELECT count(*) FROM farm_task JOIN farm_sweep ON farm_sweep.id = farm_task.sweep_id
+                WHERE farm_sweep.results_table = ? AND farm_task.state = 'done'
+                """, arguments: [table]) ?? 0
+        }
+    }
+}

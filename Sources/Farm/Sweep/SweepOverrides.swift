@@ -1,0 +1,50 @@
+/// Sweep settings given on farmrun's command line. With a sweep file they
+/// override the file's values; without one they are the whole sweep.
+public struct SweepOverrides: Sendable {
+    public var command: [String] = []
+    public var parameters: [String] = []
+    public var condition: String?
+    public var replicates: Int?
+    public var table: String?
+    public var timeout: String?
+    public var retries: Int?
+
+    public init() {}
+
+    /// The spec to run: the file's (if any) with these overrides applied.
+    public func apply(to file: SweepSpec?) throws(SweepError) -> SweepSpec {
+        var spec: SweepSpec
+        if let file {
+            spec = file
+        } else {
+            guard !command.isEmpty else {
+                throw SweepError("no sweep: give a sweep file (farmrun sweep.yaml --db results.db) or a command after -- (farmrun --db results.db -p x=1,2 -- python3 job.py {x})")
+            }
+            spec = SweepSpec(command: command, parameters: [])
+        }
+        if !command.isEmpty { spec.command = command }
+        for option in parameters {
+            let domain = try ParameterDomain(option: option)
+            if let i = spec.parameters.firstIndex(where: { $0.name == domain.name }) {
+                spec.parameters[i] = domain
+            } else {
+                spec.parameters.append(domain)
+            }
+        }
+        if let condition { spec.condition = condition }
+        if let replicates {
+            guard replicates >= 1 else { throw SweepError("--replicates must be at least 1") }
+            spec.replicates = replicates
+        }
+        if let table { spec.table = table }
+        if let timeout {
+            let seconds = try DurationText.seconds(timeout, what: "--timeout")
+            spec.timeout = seconds > 0 ? seconds : nil
+        }
+        if let retries {
+            guard retries >= 0 else { throw SweepError("--retries must be 0 or more") }
+            spec.retries = retries
+        }
+        return spec
+    }
+}

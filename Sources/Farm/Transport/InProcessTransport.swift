@@ -1,0 +1,82 @@
+import Foundation
+
+/// Endpoints that talk through memory: the coordinator and its worker threads
+/// in one process. Used for single-process mode (`--jobs N`), for rank 0's own
+/// local slot, and to test the coordinator and worker logic without `mpirun`.
+public final class InProcessNetwork: @unchecked Sendable {
+    private let mailboxes: [Int: Mailbox]
+
+    /// A network with a coordinator (rank 0) and workers at `workerRanks`.
+    public init(workerRanks: [Int]) {
+        var boxes: [Int: Mailbox] = [0: Mailbox()]
+        for rank in workerRanks { boxes[rank] = Mailbox() }
+        mailboxes = boxes
+        self.workerRanks = workerRanks
+    }
+
+    public let workerRanks: [Int]
+
+    /// The endpoint of `rank`.
+    public func endpoint(_ rank: Int) -> InProcessTransport {
+        InProcessTransport(rank: rank, network: self, workerRanks: rank == 0 ? workerRanks : [])
+    }
+
+    func deliver(_ envelope: Envelope, to rank: Int) throws {
+        guard let box = mailboxes[rank] else { throw TransportError("no in-process endpoint with rank \(rank)") }
+        box.put(envelope)
+    }
+
+    func mailbox(_ rank: Int) -> Mailbox { mailboxes[rank]! }
+}
+
+/// One endpoint of an `InProcessNetwork`.
+public final class InProcessTransport: Transport, @unchecked Sendable {
+    public let rank: Int
+    public let workerRanks: [Int]
+    private let network: InProcessNetwork
+
+    init(rank: Int, network: InProcessNetwork, workerRanks: [Int]) {
+        self.rank = rank
+        self.network = network
+        self.workerRanks = workerRanks
+    }
+
+    public func send(_ message: Message, to destination: Int) throws {
+        try network.deliver(Envelope(source: rank, message: message), to: destination)
+    }
+
+    public func receive(timeout: Double) throws -> Envelope? {
+        network.mailbox(rank).take(timeout: timeout)
+    }
+}
+
+/// A queue of envelopes with a blocking, timed take.
+final class Mailbox: @unchecked Sendable {
+    private let condition = NSCondition()
+    private var queue: [Envelope] = []
+    private var head = 0
+
+    func put(_ envelope: Envelope) {
+        condition.lock()
+        queue.append(envelope)
+        condition.signal()
+        condition.unlock()
+    }
+
+    func take(timeout: Double) -> Envelope? {
+        condition.lock()
+        defer { condition.unlock() }
+        if head == queue.count && timeout > 0 {
+            let limit = Date(timeIntervalSinceNow: timeout)
+            while head == queue.count && condition.wait(until: limit) {}
+        }
+        guard head < queue.count else { return nil }
+        let envelope = queue[head]
+        head += 1
+        if head > 1024 && head * 2 > queue.count {
+            queue.removeFirst(head)
+            head = 0
+        }
+        return envelope
+    }
+}

@@ -1,0 +1,28 @@
+/// What the coordinator and its workers say to each other. A worker asks for
+/// work by sending `ready` (or an outcome, which also means ready); the
+/// coordinator answers each with exactly one `assign` or `stop`.
+public enum Message: Sendable, Equatable {
+    /// Worker → coordinator: idle, send a task.
+    case ready(host: String)
+    /// Coordinator → worker: run this task.
+    case assign(TaskAssignment)
+    /// Worker → coordinator: the task ended this way (and the worker is idle).
+    case outcome(TaskOutcome)
+    /// Worker → coordinator: this worker got a stop signal (SIGTERM, SIGINT, SIGUSR1).
+    case signalled(Int32)
+    /// Coordinator → worker: kill the running job now (the grace deadline passed).
+    case abort
+    /// Coordinator → worker: no more work; leave the loop.
+    case stop
+}
+
+/// A message with the rank that sent it.
+public struct Envelope: Sendable, Equatable {
+    public var source: Int
+    public var message: Message
+
+    public init(source: Int, message: Message) {
+        self.source = source
+        self.message = message
+    }
+}

@@ -1,0 +1,136 @@
+import ArgumentParser
+import Farm
+import Foundation
+import Logging
+
+@main
+struct FarmRun: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "farmrun",
+        abstract: "Run a parameter sweep as one MPI job farm, with every result in one SQLite file.",
+        discussion: """
+            Launch once per allocation: srun --mpi=pmix farmrun sweep.yaml --db results.db
+            (or mpirun -n N farmrun …). Rank 0 coordinates and also runs tasks in a local slot;
+            the other ranks run one task at a time. Without mpirun/srun, farmrun runs --jobs
+            local slots in one process.
+
+            Run it again on the same database to resume: only tasks not done run again.
+
+            Exit status: 0 all tasks done; 1 finished, some tasks failed for good;
+            75 stopped with tasks left (resubmit) or another farmrun holds the database;
+            64 bad sweep or options; 70 internal error.
+            """,
+        subcommands: [Run.self, Status.self],
+        defaultSubcommand: Run.self
+    )
+}
+
+struct Run: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run (or resume) a sweep.",
+        discussion: """
+            A sweep comes from a YAML file, from options, or both (options override the file):
+              farmrun sweep.yaml --db results.db
+              farmrun --db results.db -p e=25..400..25 -p t=20..100..10 -p s=10..100..10 \\
+                      --where 's < t' --replicates 10 -- python3 mlp.py -e {e} -t {t} -s {s}
+            {name} in the command is a parameter's value; {replicate} and {task} are the
+            replicate (1..N) and the task's id. The job runs from its argv, never a shell.
+            It must print one JSON object on stdout: that object becomes a row.
+            """
+    )
+
+    @Argument(help: "A sweep file (YAML).") var sweepFile: String?
+    @Option(name: .long, help: "The results database (created if missing).") var db: String
+    @Option(name: [.customShort("p"), .customLong("param")], help: "A parameter: name=a,b,c (a list) or name=25..400..25 (a range). Repeatable.")
+    var params: [String] = []
+    @Option(name: .customLong("where"), help: "Keep only combinations where this holds, e.g. 's < t'.") var condition: String?
+    @Option(help: "Runs of each combination ({replicate} is 1..N).") var replicates: Int?
+    @Option(help: "The results table (default: the sweep file's, else results).") var table: String?
+    @Option(help: "Per-task time limit, e.g. 30m, 90s, 01:00:00.") var timeout: String?
+    @Option(help: "How often a failed task is run again.") var retries: Int?
+    @Option(name: [.customShort("j"), .long], help: "Local worker slots when started without mpirun/srun (default: the number of cores).")
+    var jobs: Int?
+    @Flag(help: "Under MPI, do not run tasks on rank 0 too.") var noLocalSlot = false
+    @Option(help: "After a stop signal, how long running jobs may finish before they are killed.") var grace: String = "20s"
+    @Option(help: "Seconds between SIGTERM and SIGKILL when a job is stopped.") var killGrace: String = "5s"
+    @Option(help: "Interval of progress lines on stderr (0: off).") var progress: String = "30s"
+    @Option(help: "Results per commit (a commit also closes after --batch-interval).") var batchSize: Int = 256
+    @Option(help: "The longest a finished result waits for its commit.") var batchInterval: String = "0.5s"
+    @Option(help: "A lease whose heartbeat is older than this is taken over.") var leaseTimeout: String = "60s"
+    @Flag(help: "If another farmrun holds the database, wait for it instead of exiting 75.") var waitForLease = false
+    @Option(help: "Dispatch at most this many tasks, then stop (exit 75 if tasks are left).") var maxTasks: Int?
+    @Flag(help: "Print how many tasks there are and the first command lines; run nothing.") var dryRun = false
+    @Flag(help: "Only warnings and errors on stderr.") var quiet = false
+    @Argument(parsing: .postTerminator, help: "The command template (after --).") var command: [String] = []
+
+    func run() throws {
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = quiet ? .warning : .info
+            return handler
+        }
+        let logger = Logger(label: "farmrun")
+        let configuration: RunConfiguration
+        do {
+            configuration = try makeConfiguration()
+        } catch {
+            StandardStreams.writeError("farmrun: " + ErrorText.line(for: error))
+            throw ExitCode(ExitStatus.usage)
+        }
+        if dryRun {
+            do {
+                StandardStreams.writeOutput(try DryRun.describe(configuration.spec, database: db))
+            } catch {
+                StandardStreams.writeError("farmrun: " + ErrorText.line(for: error, database: db))
+                throw ExitCode(ExitStatus.usage)
+            }
+            return
+        }
+        let code = FarmLauncher.run(configuration, logger: logger)
+        if code != 0 { throw ExitCode(code) }
+    }
+
+    private func makeConfiguration() throws -> RunConfiguration {
+        var overrides = SweepOverrides()
+        overrides.command = command
+        overrides.parameters = params
+        overrides.condition = condition
+        overrides.replicates = replicates
+        overrides.table = table
+        overrides.timeout = timeout
+        overrides.retries = retries
+        let file = try sweepFile.map { path throws(SweepError) in try SweepSpec.load(path: path) }
+        let spec = try overrides.apply(to: file)
+        var options = CoordinatorOptions()
+        options.grace = try DurationText.seconds(grace, what: "--grace")
+        let progressSeconds = try DurationText.seconds(progress, what: "--progress")
+        options.progressInterval = progressSeconds > 0 ? progressSeconds : nil
+        guard batchSize >= 1 else { throw SweepError("--batch-size must be at least 1") }
+        options.batchSize = batchSize
+        options.batchInterval = try DurationText.seconds(batchInterval, what: "--batch-interval")
+        options.maxTasks = maxTasks
+        if let jobs, jobs < 1 { throw SweepError("--jobs must be at least 1") }
+        return RunConfiguration(
+            spec: spec, database: db, jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount,
+            localSlot: !noLocalSlot, options: options,
+            leaseTimeout: try DurationText.seconds(leaseTimeout, what: "--lease-timeout"),
+            waitForLease: waitForLease, killGrace: try DurationText.seconds(killGrace, what: "--kill-grace"))
+    }
+}
+
+struct Status: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Show a database's sweeps: counts, rate, recent failures, and who coordinates it (read-only).")
+
+    @Option(name: .long, help: "The results database.") var db: String
+    @Flag(help: "List failed tasks with their commands and errors.") var failed = false
+
+    func run() throws {
+        do {
+            StandardStreams.writeOutput(try LedgerStatus.report(database: db, listFailed: failed))
+        } catch {
+            StandardStreams.writeError("farmrun: " + ErrorText.line(for: error, database: db))
+            throw ExitCode(1)
+        }
+    }
+}
