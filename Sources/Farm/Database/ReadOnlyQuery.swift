@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 import GRDBSQLite
 
@@ -36,7 +37,8 @@ public struct ReadOnlyQuery {
         }
         let upper = sql.uppercased()
         if sqlite3_stmt_readonly(statement) == 0
-            || ReadOnlyQuery.startsWithKeyword(upper, "ATTACH") || ReadOnlyQuery.startsWithKeyword(upper, "DETACH") {
+            || ReadOnlyQuery.startsWithKeyword(upper, "ATTACH") || ReadOnlyQuery.startsWithKeyword(upper, "DETACH")
+            || ReadOnlyQuery.setsPragma(upper) {
             throw StoreError.queryWrites(sql: sql)
         }
         let columnCount = Int(sqlite3_column_count(statement))
@@ -75,6 +77,24 @@ public struct ReadOnlyQuery {
             return false
         }
         return true
+    }
+
+    /// Pragmas that read with an argument (`PRAGMA table_info(results)`); any
+    /// other pragma given a value (`PRAGMA writable_schema = 1`) changes state.
+    static let readingPragmas: Set<String> = [
+        "TABLE_INFO", "TABLE_XINFO", "TABLE_LIST", "INDEX_INFO", "INDEX_XINFO", "INDEX_LIST",
+        "FOREIGN_KEY_LIST", "FOREIGN_KEY_CHECK", "INTEGRITY_CHECK", "QUICK_CHECK",
+    ]
+
+    /// Whether `upperSQL` is a pragma that sets something rather than reads it.
+    static func setsPragma(_ upperSQL: String) -> Bool {
+        guard startsWithKeyword(upperSQL, "PRAGMA") else { return false }
+        let body = upperSQL.drop { $0.isWhitespace }.dropFirst("PRAGMA".count)
+        if body.contains("=") { return true }
+        guard let open = body.firstIndex(of: "(") else { return false }
+        var name = body[..<open].trimmingCharacters(in: .whitespaces)
+        if let dot = name.lastIndex(of: ".") { name = String(name[name.index(after: dot)...]) }
+        return !readingPragmas.contains(name)
     }
 
     static func startsWithKeyword(_ upperSQL: String, _ keyword: String) -> Bool {
