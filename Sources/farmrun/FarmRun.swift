@@ -20,7 +20,7 @@ struct FarmRun: ParsableCommand {
             75 stopped with tasks left (resubmit) or another farmrun holds the database;
             64 bad sweep or options; 70 internal error.
             """,
-        subcommands: [Run.self, Status.self],
+        subcommands: [Run.self, Status.self, Check.self],
         defaultSubcommand: Run.self
     )
 }
@@ -130,6 +130,24 @@ struct Status: ParsableCommand {
             StandardStreams.writeOutput(try LedgerStatus.report(database: db, listFailed: failed))
         } catch {
             StandardStreams.writeError("farmrun: " + ErrorText.line(for: error, database: db))
+            throw ExitCode(1)
+        }
+    }
+}
+
+struct Check: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Check that every MPI rank starts and reaches rank 0, and list the hosts.",
+        discussion: "Run it the way the sweep will run: srun --mpi=pmix farmrun check, or mpirun -n 4 farmrun check.")
+
+    @Option(help: "How long rank 0 waits for the other ranks.") var timeout: String = "60s"
+
+    func run() throws {
+        do {
+            let seconds = try DurationText.seconds(timeout, what: "--timeout")
+            if let report = try ClusterCheck.run(timeout: seconds) { StandardStreams.writeOutput(report) }
+        } catch {
+            StandardStreams.writeError("farmrun check: " + ErrorText.line(for: error))
             throw ExitCode(1)
         }
     }

@@ -38,11 +38,19 @@ public struct Lease: Sendable, Equatable {
         return Lease(holder: row[0], host: row[1], pid: row[2], jobID: row[3], acquiredAt: row[4], heartbeatAt: row[5])
     }
 
-    /// Whether the holding process is known to be gone (only knowable on its own host).
+    /// Whether the holding process is known to be gone (only knowable on its own
+    /// host): no such pid, a zombie nobody reaped (a SIGKILLed rank whose
+    /// `mpirun` died too), or a pid reused by another program.
     func processIsGone(onHost host: String) -> Bool {
         guard self.host == host else { return false }
-        if kill(pid, 0) == 0 { return false }
-        return errno == ESRCH
+        if kill(pid, 0) != 0 { return errno == ESRCH }
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+              let close = stat.lastIndex(of: ")") else { return false }
+        let state = stat[stat.index(after: close)...].drop { $0 == " " }.first
+        if state == "Z" || state == "X" { return true }
+        let comm = { (pid: String) in try? String(contentsOfFile: "/proc/\(pid)/comm", encoding: .utf8) }
+        if let theirs = comm(String(pid)), let mine = comm("self"), theirs != mine { return true }
+        return false
     }
 }
 

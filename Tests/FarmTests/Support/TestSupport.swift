@@ -84,15 +84,8 @@ func fileBytes(_ path: String) -> Data? {
 }
 
 /// Processes whose command line contains `marker` (to prove none are left).
-func processes(containing marker: String) -> [String] {
-    let pids = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
-    var found: [String] = []
-    for pid in pids where Int(pid) != nil {
-        guard let data = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline") else { continue }
-        let cmdline = String(decoding: data.map { $0 == 0 ? 0x20 : $0 }, as: UTF8.self)
-        if cmdline.contains(marker) && !cmdline.contains("farmPackageTests") { found.append("\(pid): \(cmdline)") }
-    }
-    return found
+func processes(containing marker: String) -> [pid_t] {
+    pids(containing: marker)
 }
 
 /// A small Python job for tests, written into `folder`.

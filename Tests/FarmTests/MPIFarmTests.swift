@@ -1,0 +1,97 @@
+import Foundation
+import GRDB
+import Testing
+@testable import Farm
+
+/// farmrun under a real `mpirun`: ranks as separate processes talking MPI,
+/// real jobs, real SQLite files, real SIGKILLs.
+@Suite(.serialized, .enabled(if: MPI.available, "needs mpirun (apt-get install openmpi-bin libopenmpi-dev)"))
+struct MPIFarmTests {
+    /// A Python job that prints a JSON object from its arguments.
+    static let pythonJob = ["python3", "-c", "import json, sys; print(json.dumps({'x': int(sys.argv[1]), 'y': sys.argv[2]}))", "{x}", "{y}"]
+
+    func farmrun(ranks: Int, _ arguments: [String], log: String) throws -> BackgroundProcess {
+        try BackgroundProcess(MPI.command(ranks: ranks, [Binaries.farmrun] + arguments), logPath: log)
+    }
+
+    @Test func everyRankReachesRankZero() throws {
+        let r = try runProcess(MPI.command(ranks: 2, [Binaries.farmrun, "check"]))
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.hasPrefix("MPI ok: 2 rank(s) on 1 host(s)"))
+    }
+
+    @Test func sweepKilledThreeTimesWithSIGKILLEndsWithExactlyOneRowPerTask() async throws {
+        let folder = TemporaryFolder()
+        let db = folder.file("kill.db")
+        var random = SeededRandom.fromEnvironment("kill test")
+        let arguments = ["--db", db, "-p", "x=1..200", "-p", "y=a,b", "--replicates", "5", "--progress", "0", "--"] + Self.pythonJob
+        var kills = 0
+        var runs = 0
+        while true {
+            runs += 1
+            #expect(runs < 20, "the sweep should finish in a few runs")
+            if runs >= 20 { break }
+            let farm = try farmrun(ranks: 4, arguments, log: folder.file("run\(runs).log"))
+            if kills < 3 {
+                try await Task.sleep(for: .milliseconds(Int.random(in: 1500...6000, using: &random)))
+                if farm.process.isRunning {
+                    for pid in pids(containing: db) { kill(pid, SIGKILL) }
+                    kill(farm.process.processIdentifier, SIGKILL)
+                    kills += 1
+                }
+                _ = await farm.wait()
+                continue
+            }
+            let status = await farm.wait()
+            #expect(status == 0, "\(farm.log)")
+            break
+        }
+        #expect(kills == 3)
+        #expect(try scalar(db, "PRAGMA integrity_check") == "ok")
+        #expect(try scalar(db, "SELECT count(*) FROM results") == 2000)
+        #expect(try scalar(db, "SELECT count(DISTINCT task_id) FROM results") == 2000)
+        #expect(try scalar(db, "SELECT count(*) FROM (SELECT DISTINCT x, y, replicate FROM results JOIN farm_task ON farm_task.id = task_id)") == 2000)
+        #expect(try scalar(db, "SELECT count(*) FROM farm_task WHERE state = 'done'") == 2000)
+        #expect(try scalar(db, "SELECT count(*) FROM farm_task WHERE interruptions > 0") ?? 0 > 0)
+        #expect(processes(containing: db).isEmpty)
+    }
+
+    @Test func timeoutRetryAndBadOutputBehaveUnderMPIAsInOneProcess() async throws {
+        let folder = TemporaryFolder()
+        let marker = "farm-mpi-hang-\(UUID().uuidString.prefix(8))"
+        let job = writeJob(folder, """
+            import json, os, subprocess, sys, time
+            kind, folder = sys.argv[1], sys.argv[2]
+            if kind == "hang":
+                subprocess.Popen(["sleep", "300", "\(marker)"])
+                time.sleep(300)
+            if kind == "flaky" and not os.path.exists(folder + "/flaky.tried"):
+                open(folder + "/flaky.tried", "w").close()
+                sys.exit(1)
+            if kind == "text":
+                print("loss went to nan")
+                sys.exit(0)
+            print(json.dumps({"kind": kind}))
+            """)
+        let arguments = ["-p", "k=hang,flaky,text,ok", "--timeout", "2s", "--retries", "1", "--kill-grace", "1s", "--progress", "0",
+                         "--", "python3", job, "{k}", folder.path]
+        let mpiDB = folder.file("mpi.db")
+        let farm = try farmrun(ranks: 4, ["--db", mpiDB] + arguments, log: folder.file("mpi.log"))
+        #expect(await farm.wait() == 1, "\(farm.log)")
+        let rows: [Row] = try DatabaseQueue(path: mpiDB).read {
+            try Row.fetchAll($0, sql: "SELECT json_extract(params, '$.k'), state, failure, failures FROM farm_task ORDER BY 1")
+        }
+        #expect(rows.map { "\($0[0] as String) \($0[1] as String) \($0[2] as String? ?? "-") \($0[3] as Int)" } == [
+            "flaky done - 1", "hang failed timeout 2", "ok done - 0", "text failed output 2",
+        ])
+        #expect(processes(containing: marker).isEmpty)
+
+        // The same sweep in one process gives the same rows.
+        try FileManager.default.removeItem(atPath: folder.file("flaky.tried"))
+        let localDB = folder.file("local.db")
+        let local = try runProcess([Binaries.farmrun, "--db", localDB, "--jobs", "2"] + arguments)
+        #expect(local.status == 1, "\(local.stderr)")
+        let query = "SELECT task_id, kind, k FROM results ORDER BY task_id"
+        #expect(try dbtool(["query", localDB, query]).stdout == dbtool(["query", mpiDB, query]).stdout)
+    }
+}
