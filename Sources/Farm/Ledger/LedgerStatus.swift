@@ -30,10 +30,13 @@ public enum LedgerStatus {
                 let done = counts["done"] ?? 0
                 let percent = String(format: "%.1f", Double(done) / Double(max(total, 1)) * 100)
                 text += "sweep \(table): \(total) tasks: \(done) done (\(percent)%), \(counts["failed"] ?? 0) failed, \(counts["running"] ?? 0) running, \(counts["pending"] ?? 0) pending\n"
-                let recent = try Int.fetchOne(db, sql: "SELECT count(*) FROM farm_task WHERE sweep_id = ? AND state = 'done' AND finished_at >= ?",
-                                              arguments: [id, now - 600]) ?? 0
-                if recent > 0 {
-                    text += "  rate: \(String(format: "%.1f", Double(recent) / 10)) tasks/min over the last 10 min\n"
+                let window = try Row.fetchOne(db, sql: """
+                    SELECT count(*), min(finished_at), max(finished_at) FROM farm_task
+                    WHERE sweep_id = ? AND state = 'done' AND finished_at >= ?
+                    """, arguments: [id, now - 600])
+                if let window, let recent: Int = window[0], recent > 1, let first: Double = window[1], let last: Double = window[2] {
+                    let span = max(last - first, 1)
+                    text += "  rate: \(String(format: "%.1f", Double(recent - 1) / span * 60)) tasks/min over the last \(DurationText.format(span))\n"
                 }
                 let failures = try Row.fetchAll(db, sql: """
                     SELECT id, params, replicate, state, failure, error, stderr_tail, command FROM farm_task

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Sets up farm and runs the example sweep on this machine's cores with mpirun:
+# installs OpenMPI and SQLite if missing, builds in release mode, runs
+# examples/sweep.yaml into example.db, runs it again (nothing left to do: it
+# resumes), and prints a summary with dbtool.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/install-deps.sh
+swift build -c release 2>&1 | grep -E "error|warning|Compiling|Build" | tail -3
+bin=$(swift build -c release --show-bin-path)
+export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
+ranks=$(( $(nproc) + 1 ))
+echo "+ mpirun --oversubscribe -n $ranks farmrun examples/sweep.yaml --db example.db" >&2
+status=0
+mpirun --oversubscribe -n "$ranks" "$bin/farmrun" examples/sweep.yaml --db example.db || status=$?
+echo "+ farmrun status --db example.db" >&2
+"$bin/farmrun" status --db example.db
+echo "+ dbtool query example.db \"SELECT epochs, activation, count(*) AS n, round(avg(rmse_global), 4) AS mean_rmse FROM AlgorithmResult GROUP BY 1, 2 ORDER BY 1, 2\"" >&2
+"$bin/dbtool" query example.db "SELECT epochs, activation, count(*) AS n, round(avg(rmse_global), 4) AS mean_rmse FROM AlgorithmResult GROUP BY 1, 2 ORDER BY 1, 2"
+exit $status
