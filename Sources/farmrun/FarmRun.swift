@@ -59,6 +59,8 @@ struct Run: ParsableCommand {
     @Option(help: "A lease whose heartbeat is older than this is taken over.") var leaseTimeout: String = "60s"
     @Flag(help: "If another farmrun holds the database, wait for it instead of exiting 75.") var waitForLease = false
     @Option(help: "Dispatch at most this many tasks, then stop (exit 75 if tasks are left).") var maxTasks: Int?
+    @Option(help: "Stop as on SIGUSR1 when this file appears (the batch script's pre-timeout warning).") var stopFile: String?
+    @Option(help: "When the run ends, write its counts as JSON to this file (for scripts that resubmit).") var summary: String?
     @Flag(help: "Print how many tasks there are and the first command lines; run nothing.") var dryRun = false
     @Flag(help: "Only warnings and errors on stderr.") var quiet = false
     @Argument(parsing: .postTerminator, help: "The command template (after --).") var command: [String] = []
@@ -109,12 +111,15 @@ struct Run: ParsableCommand {
         options.batchSize = batchSize
         options.batchInterval = try DurationText.seconds(batchInterval, what: "--batch-interval")
         options.maxTasks = maxTasks
+        options.stopFile = stopFile
         if let jobs, jobs < 1 { throw SweepError("--jobs must be at least 1") }
-        return RunConfiguration(
+        var configuration = RunConfiguration(
             spec: spec, database: db, jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount,
             localSlot: !noLocalSlot, options: options,
             leaseTimeout: try DurationText.seconds(leaseTimeout, what: "--lease-timeout"),
             waitForLease: waitForLease, killGrace: try DurationText.seconds(killGrace, what: "--kill-grace"))
+        configuration.summaryPath = summary
+        return configuration
     }
 }
 

@@ -34,6 +34,7 @@ public final class Coordinator {
     private var drainDeadline: ContinuousClock.Instant?
     private var abortSent = false
     private var stopSignal: Int32?
+    private var nextStopFileCheck: ContinuousClock.Instant
 
     public init(ledger: Ledger, state: LedgerState, transport: any Transport, options: CoordinatorOptions, logger: Logger) {
         self.ledger = ledger
@@ -46,6 +47,7 @@ public final class Coordinator {
         started = clock.now
         lastCommit = started
         lastProgress = started
+        nextStopFileCheck = started
         for rank in transport.workerRanks { workers[rank] = .starting }
     }
 
@@ -55,7 +57,7 @@ public final class Coordinator {
     /// Runs until every task is done or failed for good, or a stop signal ends the run.
     public func run() throws -> CoordinatorReport {
         while true {
-            if !draining, let signal = ShutdownSignal.pending { beginDrain(signal: signal) }
+            if !draining, let signal = ShutdownSignal.pending ?? stopFileSignal() { beginDrain(signal: signal) }
             if let deadline = drainDeadline, !abortSent, clock.now >= deadline { try abortRunningJobs() }
             let finished = busyCount == 0 && (!hasPending || draining || reachedMaxTasks)
             if finished { try stopIdleWorkers() }
@@ -76,6 +78,15 @@ public final class Coordinator {
         printProgress(final: true)
         let report = makeReport()
         return report
+    }
+
+    /// SIGUSR1's number once `options.stopFile` exists (checked at most every 100 ms).
+    private func stopFileSignal() -> Int32? {
+        guard let path = options.stopFile, clock.now >= nextStopFileCheck else { return nil }
+        nextStopFileCheck = clock.now + .milliseconds(100)
+        guard access(path, F_OK) == 0 else { return nil }
+        logger.notice("stop file \(path) appeared")
+        return SIGUSR1
     }
 
     private var reachedMaxTasks: Bool {
@@ -180,6 +191,12 @@ public final class Coordinator {
         case .failed(.interrupted, _):
             if !draining { pending.append(index) }
             batch.finished.append(.init(index: index, outcome: outcome, retry: true))
+        case .failed(.signal, _) where draining:
+            // Slurm's time limit signals every process of the step, jobs included:
+            // a job killed while farm stops is interrupted, not failed.
+            var interrupted = outcome
+            interrupted.status = .failed(.interrupted, message: "killed by a signal while farm was stopping (\(outcome.signal.map(SignalName.of) ?? "signal"))")
+            batch.finished.append(.init(index: index, outcome: interrupted, retry: true))
         case .failed(let failure, let message):
             let failures = (state.failures[index] ?? 0) + 1
             state.failures[index] = failures

@@ -12,6 +12,9 @@ public struct CoordinatorOptions: Sendable {
     public var heartbeatInterval = 10.0
     /// Stop after this many tasks were dispatched in this run (tests and trials).
     public var maxTasks: Int?
+    /// A file whose appearance stops the run as SIGUSR1 would. The batch script
+    /// uses it: Slurm's signals reach every process of a step, jobs included.
+    public var stopFile: String?
 
     public init() {}
 }

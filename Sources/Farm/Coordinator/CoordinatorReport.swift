@@ -10,6 +10,16 @@ public struct CoordinatorReport: Sendable, Equatable {
     public var seconds: Double
     public var stoppedBySignal: Int32?
 
+    /// The report as one JSON object (`farmrun --summary FILE`), for scripts
+    /// that decide whether to resubmit: a run with `done_this_run` 0 made no progress.
+    public var jsonText: String {
+        JSONValue.object([
+            ("exit", .integer(Int64(exitCode))), ("total", .integer(Int64(total))), ("done", .integer(Int64(done))),
+            ("failed", .integer(Int64(failed))), ("remaining", .integer(Int64(remaining))),
+            ("done_this_run", .integer(Int64(doneThisRun))), ("seconds", .real((seconds * 1000).rounded() / 1000)),
+        ]).jsonText + "\n"
+    }
+
     /// 0 all tasks done; 75 stopped with tasks left (resubmit); 1 finished but some failed for good.
     public var exitCode: Int32 {
         if remaining > 0 { return ExitStatus.tasksLeft }

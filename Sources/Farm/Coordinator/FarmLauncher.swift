@@ -13,6 +13,8 @@ public struct RunConfiguration: Sendable {
     public var leaseTimeout: Double
     public var waitForLease: Bool
     public var killGrace: Double
+    /// Where rank 0 writes the run's `CoordinatorReport` as JSON when it ends.
+    public var summaryPath: String?
 
     public init(spec: SweepSpec, database: String, jobs: Int = ProcessInfo.processInfo.activeProcessorCount,
                 localSlot: Bool = true, options: CoordinatorOptions = CoordinatorOptions(),
@@ -89,6 +91,15 @@ public enum FarmLauncher {
         return thread
     }
 
+    private static func writeSummary(_ text: String, to path: String?, logger: Logger) {
+        guard let path else { return }
+        do {
+            try text.write(toFile: path, atomically: true, encoding: .utf8)
+        } catch {
+            logger.warning("cannot write the summary to \(path): \(error.localizedDescription)")
+        }
+    }
+
     /// Rank 0's work: validate, take the lease, sync the ledger, coordinate.
     /// `fatal` means workers may still be busy and must be ended by force.
     static func coordinate(_ configuration: RunConfiguration, transport: any Transport, logger: Logger) -> (code: Int32, fatal: Bool) {
@@ -100,6 +111,7 @@ public enum FarmLauncher {
         } catch {
             logger.error("\(ErrorText.line(for: error, database: configuration.database))")
             try? WorkerShutdown.stopAll(transport)
+            writeSummary("{\"exit\":\(ExitStatus.usage),\"done_this_run\":0}\n", to: configuration.summaryPath, logger: logger)
             return (ExitStatus.usage, false)
         }
         defer { try? ledger.close() }
@@ -119,6 +131,7 @@ public enum FarmLauncher {
         } catch {
             logger.error("\(ErrorText.line(for: error, database: configuration.database))")
             try? WorkerShutdown.stopAll(transport)
+            writeSummary("{\"exit\":\(ExitStatus.tasksLeft),\"done_this_run\":0}\n", to: configuration.summaryPath, logger: logger)
             return (ExitStatus.tasksLeft, false)
         }
         do {
@@ -128,6 +141,7 @@ public enum FarmLauncher {
             let coordinator = Coordinator(ledger: ledger, state: state, transport: transport, options: configuration.options, logger: logger)
             let report = try coordinator.run()
             ledger.releaseLease()
+            writeSummary(report.jsonText, to: configuration.summaryPath, logger: logger)
             logger.info("exit \(report.exitCode): \(report.done) done, \(report.failed) failed for good, \(report.remaining) left; \(report.doneThisRun) finished in \(DurationText.format(report.seconds))")
             return (report.exitCode, false)
         } catch let error as LeaseError {
