@@ -9,16 +9,11 @@ struct FarmRun: ParsableCommand {
         commandName: "farmrun",
         abstract: "Run a parameter sweep as one MPI job farm, with every result in one SQLite file.",
         discussion: """
-            Launch once per allocation: srun --mpi=pmix farmrun sweep.yaml --db results.db
-            (or mpirun -n N farmrun …). Rank 0 coordinates and also runs tasks in a local slot;
-            the other ranks run one task at a time. Without mpirun/srun, farmrun runs --jobs
-            local slots in one process.
+            Launch once per allocation: `srun --mpi=pmix farmrun sweep.yaml --db results.db` (or `mpirun -n N farmrun …`). Rank 0 coordinates and also runs tasks in a local slot; the other ranks run one task at a time. Without mpirun/srun, farmrun runs --jobs local slots in one process.
 
             Run it again on the same database to resume: only tasks not done run again.
 
-            Exit status: 0 all tasks done; 1 finished, some tasks failed for good;
-            75 stopped with tasks left (resubmit) or another farmrun holds the database;
-            64 bad sweep or options; 70 internal error.
+            Exit status: 0 all tasks done; 1 finished, some tasks failed for good; 75 stopped with tasks left (resubmit), or another farmrun holds the database; 64 bad sweep or options; 70 internal error.
             """,
         subcommands: [Run.self, Status.self, Check.self],
         defaultSubcommand: Run.self
@@ -30,12 +25,13 @@ struct Run: ParsableCommand {
         abstract: "Run (or resume) a sweep.",
         discussion: """
             A sweep comes from a YAML file, from options, or both (options override the file):
+
               farmrun sweep.yaml --db results.db
-              farmrun --db results.db -p e=25..400..25 -p t=20..100..10 -p s=10..100..10 \\
-                      --where 's < t' --replicates 10 -- python3 mlp.py -e {e} -t {t} -s {s}
-            {name} in the command is a parameter's value; {replicate} and {task} are the
-            replicate (1..N) and the task's id. The job runs from its argv, never a shell.
-            It must print one JSON object on stdout: that object becomes a row.
+              farmrun --db results.db -p e=25..400..25 -p t=20..100..10 \\
+                -p s=10..100..10 --where 's < t' --replicates 10 \\
+                -- python3 mlp.py -e {e} -t {t} -s {s}
+
+            {name} in the command is a parameter's value; {replicate} and {task} are the replicate (1..N) and the task's id. The job runs from its argv, never through a shell. It must print one JSON object on stdout: that object becomes a row of the results table, with task_id and the parameters it did not print.
             """
     )
 
