@@ -62,11 +62,8 @@ struct Run: ParsableCommand {
     @Argument(parsing: .postTerminator, help: "The command template (after --).") var command: [String] = []
 
     func run() throws {
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = quiet ? .warning : .info
-            return handler
-        }
+        let level: Logger.Level = quiet ? .warning : .info
+        LoggingSystem.bootstrap { _ in FarmLogHandler(program: "farmrun", level: level) }
         let logger = Logger(label: "farmrun")
         let configuration: RunConfiguration
         do {

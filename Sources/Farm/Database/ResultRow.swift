@@ -25,7 +25,7 @@ public struct ResultRow: Sendable, Equatable {
         do {
             values = try JSONParser.parseStream(bytes)
         } catch {
-            throw .badJSON(index: 0, error)
+            throw .badJSON(index: error.valueIndex, error)
         }
         guard !values.isEmpty else { throw .emptyInput }
         var rows: [ResultRow] = []

@@ -3,6 +3,8 @@
 public struct JSONError: Error, Sendable, Equatable, CustomStringConvertible {
     public var message: String
     public var offset: Int
+    /// Which value of a stream (0-based) the problem is in.
+    public var valueIndex = 0
 
     public init(_ message: String, at offset: Int) {
         self.message = message

@@ -34,7 +34,13 @@ public struct JSONParser {
         var values: [JSONValue] = []
         parser.skipWhitespace()
         while !parser.atEnd {
-            values.append(try parser.parseValue())
+            do {
+                values.append(try parser.parseValue())
+            } catch {
+                var located = error
+                located.valueIndex = values.count
+                throw located
+            }
             parser.skipWhitespace()
         }
         return values

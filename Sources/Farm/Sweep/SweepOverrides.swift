@@ -23,8 +23,12 @@ public struct SweepOverrides: Sendable {
             spec = SweepSpec(command: command, parameters: [])
         }
         if !command.isEmpty { spec.command = command }
+        var given: Set<String> = []
         for option in parameters {
             let domain = try ParameterDomain(option: option)
+            guard given.insert(domain.name).inserted else {
+                throw SweepError("-p \(domain.name) is given twice; give each parameter once, with all its values (-p \(domain.name)=a,b,c)")
+            }
             if let i = spec.parameters.firstIndex(where: { $0.name == domain.name }) {
                 spec.parameters[i] = domain
             } else {

@@ -36,7 +36,8 @@ public struct SweepSpec: Sendable, Equatable {
         do {
             text = try String(contentsOfFile: path, encoding: .utf8)
         } catch {
-            throw SweepError("sweep file \(path) cannot be read: \((error as NSError).localizedDescription); check the path")
+            let reason = FileManager.default.fileExists(atPath: path) ? "it cannot be read (\((error as NSError).localizedDescription))" : "no such file"
+            throw SweepError("sweep file \(path): \(reason); check the path")
         }
         do {
             return try parse(yaml: text)
