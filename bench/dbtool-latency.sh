@@ -7,8 +7,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 n=${1:-200}
-swift build -c release --product dbtool 2>&1 | grep -E "error|warning" || true
-dbtool=$(swift build -c release --show-bin-path)/dbtool
+dbtool=$(bash scripts/build-release.sh)/dbtool
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 row='{"author": "Philip", "algorithm": "window_mlp", "activation": "relu", "dataset": "no_data", "forecast_length": 1, "prediction_gap": 1, "training_window_length": 20, "sample_window_length": 10, "epochs": 25, "layers": "10-20-10", "rmse_global": 0.123456}'

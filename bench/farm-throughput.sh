@@ -9,8 +9,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 noop_n=${1:-5000}
 py_n=${2:-1000}
-swift build -c release 2>&1 | grep -E "error|warning" || true
-farmrun=$(swift build -c release --show-bin-path)/farmrun
+farmrun=$(bash scripts/build-release.sh)/farmrun
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_mpi_yield_when_idle=1
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT

@@ -6,8 +6,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
-swift build -c release 2>&1 | grep -E "error|warning|Compiling|Build" | tail -3
-bin=$(swift build -c release --show-bin-path)
+echo "+ swift build -c release --static-swift-stdlib (a first build takes a few minutes)" >&2
+bin=$(bash scripts/build-release.sh)
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
 ranks=$(( $(nproc) + 1 ))
 echo "+ mpirun --oversubscribe -n $ranks farmrun examples/sweep.yaml --db example.db" >&2
