@@ -13,6 +13,8 @@ farmrun=$(bash scripts/build-release.sh)/farmrun
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_mpi_yield_when_idle=1
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
+# The interpreter itself, not a pyenv/conda shim (a shim costs more than the task).
+py=$(python3 -c 'import sys; print(sys.executable)')
 pycode="import json, sys; print(json.dumps({'i': int(sys.argv[1])}))"
 
 seconds() { local t0 t1; t0=$(date +%s%N); "$@" >/dev/null 2>&1 || true; t1=$(date +%s%N); awk "BEGIN {printf \"%.2f\", ($t1 - $t0) / 1e9}"; }
@@ -32,9 +34,9 @@ s=$(seconds "$farmrun" --db "$work/n2.db" --jobs 2 --progress 0 -p i=1..$noop_n 
 row "no-op: farmrun --jobs 2" "$noop_n" "$s" "$work/n2.db"
 s=$(python3 bench/plain_loop.py noop "$noop_n")
 row "no-op: plain sequential loop" "$noop_n" "$s"
-s=$(seconds mpirun --oversubscribe -n 3 "$farmrun" --db "$work/p1.db" --progress 0 -p i=1..$py_n -- python3 -c "$pycode" '{i}')
+s=$(seconds mpirun --oversubscribe -n 3 "$farmrun" --db "$work/p1.db" --progress 0 -p i=1..$py_n -- "$py" -c "$pycode" '{i}')
 row "python: mpirun -n 3 farmrun" "$py_n" "$s" "$work/p1.db"
-s=$(seconds "$farmrun" --db "$work/p2.db" --jobs 2 --progress 0 -p i=1..$py_n -- python3 -c "$pycode" '{i}')
+s=$(seconds "$farmrun" --db "$work/p2.db" --jobs 2 --progress 0 -p i=1..$py_n -- "$py" -c "$pycode" '{i}')
 row "python: farmrun --jobs 2" "$py_n" "$s" "$work/p2.db"
-s=$(python3 bench/plain_loop.py python "$py_n")
+s=$("$py" bench/plain_loop.py python "$py_n")
 row "python: plain sequential loop" "$py_n" "$s"

@@ -12,6 +12,6 @@ for i in range(1, n + 1):
     if kind == "noop":
         argv = ["/bin/echo", '{"i": %d}' % i]
     else:
-        argv = ["python3", "-c", "import json, sys; print(json.dumps({'i': int(sys.argv[1])}))", str(i)]
+        argv = [sys.executable, "-c", "import json, sys; print(json.dumps({'i': int(sys.argv[1])}))", str(i)]
     subprocess.run(argv, stdout=subprocess.PIPE, stdin=subprocess.DEVNULL, check=True)
 print("%.3f" % (time.monotonic() - start))

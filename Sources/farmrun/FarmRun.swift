@@ -15,7 +15,7 @@ struct FarmRun: ParsableCommand {
 
             Exit status: 0 all tasks done; 1 finished, some tasks failed for good; 75 stopped with tasks left (resubmit), or another farmrun holds the database; 64 bad sweep or options; 70 internal error.
             """,
-        subcommands: [Run.self, Status.self, Check.self],
+        subcommands: [Run.self, Status.self, Check.self, Guard.self],
         defaultSubcommand: Run.self
     )
 }
@@ -112,6 +112,7 @@ struct Run: ParsableCommand {
             leaseTimeout: try DurationText.seconds(leaseTimeout, what: "--lease-timeout"),
             waitForLease: waitForLease, killGrace: try DurationText.seconds(killGrace, what: "--kill-grace"))
         configuration.summaryPath = summary
+        configuration.guardExecutable = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path
         return configuration
     }
 }
@@ -148,5 +149,15 @@ struct Check: ParsableCommand {
             StandardStreams.writeError("farmrun check: " + ErrorText.line(for: error))
             throw ExitCode(1)
         }
+    }
+}
+
+struct Guard: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Internal: kills a worker's jobs when the worker dies (started by farmrun itself).",
+        shouldDisplay: false)
+
+    func run() throws {
+        OrphanGuard.serve()
     }
 }

@@ -94,4 +94,40 @@ struct MPIFarmTests {
         let query = "SELECT task_id, kind, k FROM results ORDER BY task_id"
         #expect(try dbtool(["query", localDB, query]).stdout == dbtool(["query", mpiDB, query]).stdout)
     }
+
+    @Test func workerRankKilledWithSIGKILLLeavesNoJobBehind() async throws {
+        let folder = TemporaryFolder()
+        let db = folder.file("orphans.db")
+        let marker = "farm-orphan-\(UUID().uuidString.prefix(8))"
+        let farm = try farmrun(ranks: 3, ["--db", db, "-p", "i=1..6", "--progress", "0", "--", "sh", "-c", "sleep 300; :", "\(marker)-{i}"],
+                               log: folder.file("run.log"))
+        // The jobs: processes naming the marker that are not farmrun or mpirun (whose argv names it too).
+        func jobs() -> [pid_t] {
+            pids(containing: marker).filter { pid in
+                let cmdline = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline") ?? Data()
+                return !String(decoding: cmdline, as: UTF8.self).contains("--db")
+            }
+        }
+        let deadline = Date(timeIntervalSinceNow: 30)
+        while jobs().count < 3 && Date() < deadline { try await Task.sleep(for: .milliseconds(100)) }
+        #expect(jobs().count == 3, "three jobs should run (two worker ranks and rank 0's slot)")
+        let worker = pids(containing: db).first { pid in
+            let environ = FileManager.default.contents(atPath: "/proc/\(pid)/environ") ?? Data()
+            return String(decoding: environ, as: UTF8.self).split(separator: "\0").contains("OMPI_COMM_WORLD_RANK=1")
+        }
+        #expect(worker != nil)
+        if let worker { kill(worker, SIGKILL) }
+        _ = await farm.wait(timeout: 60)
+        let gone = Date(timeIntervalSinceNow: 10)
+        while !jobs().isEmpty && Date() < gone { try await Task.sleep(for: .milliseconds(100)) }
+        #expect(jobs().isEmpty, "jobs outlived their killed worker")
+    }
+
+    @Test func killLoopOf25RandomSIGKILLsLosesAndDuplicatesNothing() throws {
+        let script = Slurm.repository + "/tests/faults/kill-loop.sh"
+        let r = try runProcess(["/bin/bash", script, "--kills", "25"], environment: ["FARMRUN": Binaries.farmrun])
+        print(r.stdout)
+        #expect(r.status == 0, "\(r.stdout)\n\(r.stderr)")
+        #expect(r.stdout.contains("lost 0, duplicated 0"))
+    }
 }

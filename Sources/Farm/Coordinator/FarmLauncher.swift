@@ -15,6 +15,9 @@ public struct RunConfiguration: Sendable {
     public var killGrace: Double
     /// Where rank 0 writes the run's `CoordinatorReport` as JSON when it ends.
     public var summaryPath: String?
+    /// The farmrun binary, started as `farmrun guard` to kill this process's
+    /// jobs should it die by SIGKILL (nil: no guard, as in in-process tests).
+    public var guardExecutable: String?
 
     public init(spec: SweepSpec, database: String, jobs: Int = ProcessInfo.processInfo.activeProcessorCount,
                 localSlot: Bool = true, options: CoordinatorOptions = CoordinatorOptions(),
@@ -37,6 +40,7 @@ public enum FarmLauncher {
     public static func run(_ configuration: RunConfiguration, logger: Logger) -> Int32 {
         ShutdownSignal.install()
         let host = ProcessInfo.processInfo.hostName
+        let orphanGuard = startGuard(configuration, logger: logger)
         if MPITransport.isLaunchedByMPI {
             let slots = configuration.localSlot ? InProcessNetwork(workerRanks: [localSlotRank]) : nil
             let mpi: MPITransport
@@ -48,7 +52,9 @@ public enum FarmLauncher {
             }
             defer { mpi.finalize() }
             if mpi.rank != 0 {
-                let worker = Worker(transport: mpi, runner: JobRunner(host: host, rank: mpi.rank, killGrace: configuration.killGrace),
+                var runner = JobRunner(host: host, rank: mpi.rank, killGrace: configuration.killGrace)
+                runner.orphanGuard = orphanGuard
+                let worker = Worker(transport: mpi, runner: runner,
                                     watchesSignals: true, selfAbortAfter: configuration.options.grace + 10)
                 do { try worker.run() } catch {
                     logger.error("rank \(mpi.rank): \(error)")
@@ -58,7 +64,7 @@ public enum FarmLauncher {
             }
             var threads: [Thread] = []
             if let slots {
-                threads.append(startLocalWorker(slots, rank: localSlotRank, host: host, configuration: configuration, logger: logger))
+                threads.append(startLocalWorker(slots, rank: localSlotRank, host: host, configuration: configuration, orphanGuard: orphanGuard, logger: logger))
             }
             let (code, fatal) = coordinate(configuration, transport: mpi, logger: logger)
             _ = threads
@@ -70,18 +76,30 @@ public enum FarmLauncher {
         let ranks = Array(1...jobs)
         let network = InProcessNetwork(workerRanks: ranks)
         for rank in ranks {
-            _ = startLocalWorker(network, rank: rank, host: host, configuration: configuration, logger: logger)
+            _ = startLocalWorker(network, rank: rank, host: host, configuration: configuration, orphanGuard: orphanGuard, logger: logger)
         }
         return coordinate(configuration, transport: network.endpoint(0), logger: logger).code
+    }
+
+    private static func startGuard(_ configuration: RunConfiguration, logger: Logger) -> OrphanGuard? {
+        guard let executable = configuration.guardExecutable else { return nil }
+        do {
+            return try OrphanGuard(executable: executable)
+        } catch {
+            logger.warning("no orphan guard (\(error)); a SIGKILL to this rank could leave its job running")
+            return nil
+        }
     }
 
     /// Local slots are numbered above any MPI rank.
     static let localSlotRank = 1_000_000
 
     private static func startLocalWorker(_ network: InProcessNetwork, rank: Int, host: String,
-                                         configuration: RunConfiguration, logger: Logger) -> Thread {
+                                         configuration: RunConfiguration, orphanGuard: OrphanGuard?, logger: Logger) -> Thread {
         let endpoint = network.endpoint(rank)
-        let runner = JobRunner(host: host, rank: rank >= localSlotRank ? 0 : rank, killGrace: configuration.killGrace)
+        var slotRunner = JobRunner(host: host, rank: rank >= localSlotRank ? 0 : rank, killGrace: configuration.killGrace)
+        slotRunner.orphanGuard = orphanGuard
+        let runner = slotRunner
         let thread = Thread {
             let worker = Worker(transport: endpoint, runner: runner, watchesSignals: false)
             do { try worker.run() } catch { logger.error("local slot \(rank): \(error)") }

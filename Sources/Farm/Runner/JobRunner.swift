@@ -29,6 +29,8 @@ public struct JobRunner: Sendable {
     public var stderrTailBytes: Int
     /// How much of a bad stdout is kept in the ledger.
     public var stdoutHeadBytes: Int
+    /// Kills this worker's jobs if the worker dies without stopping them (nil: no guard).
+    public var orphanGuard: OrphanGuard?
 
     public init(host: String, rank: Int, killGrace: Double = 5, stdoutLimit: Int = 64 << 20,
                 stderrTailBytes: Int = 4096, stdoutHeadBytes: Int = 1024) {
@@ -75,6 +77,7 @@ public struct JobRunner: Sendable {
         let deadline: ContinuousClock.Instant? = a.timeout > 0 ? start + .milliseconds(Int64(a.timeout * 1000)) : nil
         let limits = (stdout: stdoutLimit, stderr: stderrTailBytes)
         let grace = killGrace
+        let orphanGuard = self.orphanGuard
         do {
             let result = try await Subprocess.run(
                 executable, arguments: Arguments(Array(a.argv.dropFirst())),
@@ -82,6 +85,7 @@ public struct JobRunner: Sendable {
                 input: .none, output: .sequence, error: .sequence
             ) { execution -> Captured in
                 let pid = execution.processIdentifier.value
+                orphanGuard?.started(pid)
                 return await withTaskGroup(of: Captured.Part.self) { group in
                     group.addTask {
                         var capture = BoundedCapture(limit: limits.stdout)
@@ -117,6 +121,7 @@ public struct JobRunner: Sendable {
             let pid = result.processIdentifier.value
             // Whatever of the job's process group is still alive (a background child) goes now.
             kill(-pid, SIGKILL)
+            orphanGuard?.ended(pid)
             let captured = result.closureResult
             outcome.wallSeconds = Double((clock.now - start) / .milliseconds(1)) / 1000
             outcome.stderrTail = captured.stderr.text

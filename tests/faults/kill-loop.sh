@@ -1,0 +1,101 @@
+#!/usr/bin/env bash
+# The kill loop: a sweep of 2,000 short tasks under `mpirun -n 4`, SIGKILLed
+# at random moments (a random rank, coordinator or worker, or mpirun itself)
+# and started again, --kills times; then one final run to the end. Afterwards
+# the results must hold exactly one row per task, none lost, none twice,
+# integrity_check ok, every task done. Randomness is seeded and the seed printed.
+#
+#   bash tests/faults/kill-loop.sh [--kills N] [--seed S] [--tasks T]
+#
+# CI runs it with --kills 25 (from the Swift test suite); run --kills 200 by hand.
+set -euo pipefail
+kills=25
+seed=$(( $(date +%s%N) % 100000 ))
+tasks=2000
+while (($#)); do
+    case "$1" in
+        --kills) kills=$2; shift 2 ;;
+        --seed) seed=$2; shift 2 ;;
+        --tasks) tasks=$2; shift 2 ;;
+        *) echo "usage: $0 [--kills N] [--seed S] [--tasks T]" >&2; exit 64 ;;
+    esac
+done
+here=$(cd "$(dirname "$0")/../.." && pwd)
+farmrun=${FARMRUN:-$here/.build/debug/farmrun}
+[[ -x $farmrun ]] || { echo "kill-loop: no farmrun at $farmrun (swift build, or set FARMRUN)" >&2; exit 66; }
+export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_mpi_yield_when_idle=1
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+db=$work/kill.db
+RANDOM=$seed
+echo "kill-loop: seed $seed, $kills kills, $tasks tasks (replay: $0 --kills $kills --seed $seed --tasks $tasks)"
+
+args=(--db "$db" -p "x=1..$((tasks / 2))" -p y=a,b --progress 0 --lease-timeout 1h
+      -- /bin/sh -c 'sleep 0.05; echo "{\"x\": $1, \"y\": \"$2\"}"' job '{x}' '{y}')
+
+ours() { pgrep -f -- "--db $db" || true; }
+
+# Rank pids of an mpirun, by OMPI_COMM_WORLD_RANK.
+rank_pid() {
+    local want=$1 pid
+    for pid in $(ours); do
+        if tr '\0' '\n' <"/proc/$pid/environ" 2>/dev/null | grep -qx "OMPI_COMM_WORLD_RANK=$want"; then
+            echo "$pid"; return
+        fi
+    done
+}
+
+done_kills=0
+runs=0
+targets=(mpirun 0 1 2 3)
+while ((done_kills < kills)); do
+    runs=$((runs + 1))
+    mpirun --oversubscribe -n 4 "$farmrun" "${args[@]}" >>"$work/runs.log" 2>&1 &
+    mpirun_pid=$!
+    delay_ms=$((200 + RANDOM % 1400))
+    target=${targets[RANDOM % 5]}
+    sleep "$(awk "BEGIN {print $delay_ms / 1000}")"
+    if ! kill -0 "$mpirun_pid" 2>/dev/null; then
+        status=0; wait "$mpirun_pid" || status=$?
+        if ((status == 0)); then
+            echo "kill-loop: the sweep finished after only $done_kills kills; give more --tasks for $kills kills" >&2
+            exit 1
+        fi
+        continue
+    fi
+    if [[ $target == mpirun ]]; then
+        victim=$mpirun_pid
+    else
+        victim=$(rank_pid "$target")
+        [[ -n $victim ]] || victim=$mpirun_pid
+    fi
+    kill -9 "$victim" 2>/dev/null || true
+    done_kills=$((done_kills + 1))
+    printf 'kill-loop: kill %d/%d: SIGKILL to %s (pid %s) after %d ms; done so far: %s\n' "$done_kills" "$kills" \
+        "$([[ $target == mpirun ]] && echo mpirun || echo "rank $target")" "$victim" "$delay_ms" \
+        "$(sqlite3 "$db" "SELECT count(*) FROM farm_task WHERE state = 'done'" 2>/dev/null || echo 0)"
+    # What survives a killed mpirun (orphaned ranks) is ended the way Slurm ends a step.
+    for _ in $(seq 1 100); do [[ -z $(ours) ]] && break; sleep 0.1; done
+    leftover=$(ours)
+    if [[ -n $leftover ]]; then kill -9 $leftover 2>/dev/null || true; fi
+    wait "$mpirun_pid" 2>/dev/null || true
+done
+
+# One last run to the end.
+status=0
+mpirun --oversubscribe -n 4 "$farmrun" "${args[@]}" >>"$work/runs.log" 2>&1 || status=$?
+rows=$(sqlite3 "$db" "SELECT count(*) FROM results")
+distinct=$(sqlite3 "$db" "SELECT count(DISTINCT task_id) FROM results")
+pairs=$(sqlite3 "$db" "SELECT count(*) FROM (SELECT DISTINCT x, y, replicate FROM results JOIN farm_task ON farm_task.id = task_id)")
+done_tasks=$(sqlite3 "$db" "SELECT count(*) FROM farm_task WHERE state = 'done'")
+integrity=$(sqlite3 "$db" "PRAGMA integrity_check")
+interrupted=$(sqlite3 "$db" "SELECT count(*) FROM farm_task WHERE interruptions > 0")
+echo "kill-loop: $done_kills kills over $runs runs; final exit $status; rows $rows, distinct tasks $distinct, distinct (x, y, replicate) $pairs, done $done_tasks of $tasks; tasks interrupted at least once: $interrupted; integrity_check: $integrity"
+lost=$((tasks - distinct)); dup=$((rows - distinct))
+echo "kill-loop: lost $lost, duplicated $dup"
+if ((status != 0 || rows != tasks || distinct != tasks || pairs != tasks || done_tasks != tasks)) || [[ $integrity != ok ]]; then
+    echo "kill-loop: FAILED (seed $seed)" >&2
+    tail -n 30 "$work/runs.log" >&2
+    exit 1
+fi
+echo "kill-loop: ok"
