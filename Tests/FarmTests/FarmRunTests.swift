@@ -120,7 +120,7 @@ import Testing
         let c = try config(db, ["python3", job, "\(marker)"], params: ["x=1"], timeout: 1)
         let started = Date()
         #expect(await runFarm(c) == 1)
-        #expect(Date().timeIntervalSince(started) < 10)
+        #expect(Date().timeIntervalSince(started) < 120, "the job should not run its 300 s")
         #expect(try scalar(db, "SELECT failure FROM farm_task") == "timeout")
         #expect(processes(containing: marker).isEmpty)
     }

@@ -24,7 +24,7 @@ struct MPIFarmTests {
         let folder = TemporaryFolder()
         let db = folder.file("kill.db")
         var random = SeededRandom.fromEnvironment("kill test")
-        let arguments = ["--db", db, "-p", "x=1..200", "-p", "y=a,b", "--replicates", "5", "--progress", "0", "--"] + Self.pythonJob
+        let arguments = ["--db", db, "-p", "x=1..200", "-p", "y=a,b", "--replicates", "5", "--progress", "0", "--jobs", "2", "--"] + Self.pythonJob
         var kills = 0
         var runs = 0
         while true {
@@ -54,6 +54,15 @@ struct MPIFarmTests {
         #expect(try scalar(db, "SELECT count(*) FROM farm_task WHERE state = 'done'") == 2000)
         #expect(try scalar(db, "SELECT count(*) FROM farm_task WHERE interruptions > 0") ?? 0 > 0)
         #expect(processes(containing: db).isEmpty)
+
+        // The same sweep in one process (--jobs 2) gives the same rows.
+        let localDB = folder.file("local.db")
+        let local = try runProcess([Binaries.farmrun] + arguments.map { $0 == db ? localDB : $0 } + [])
+        #expect(local.status == 0, "\(local.stderr)")
+        let query = "SELECT task_id, x, y FROM results ORDER BY task_id"
+        let mpiRows = try dbtool(["query", db, query]).stdout
+        #expect(mpiRows.split(separator: "\n").count == 2001)
+        #expect(try dbtool(["query", localDB, query]).stdout == mpiRows)
     }
 
     @Test func timeoutRetryAndBadOutputBehaveUnderMPIAsInOneProcess() async throws {
@@ -108,7 +117,7 @@ struct MPIFarmTests {
                 return !String(decoding: cmdline, as: UTF8.self).contains("--db")
             }
         }
-        let deadline = Date(timeIntervalSinceNow: 30)
+        let deadline = Date(timeIntervalSinceNow: 120)
         while jobs().count < 3 && Date() < deadline { try await Task.sleep(for: .milliseconds(100)) }
         #expect(jobs().count == 3, "three jobs should run (two worker ranks and rank 0's slot)")
         let worker = pids(containing: db).first { pid in
@@ -118,7 +127,7 @@ struct MPIFarmTests {
         #expect(worker != nil)
         if let worker { kill(worker, SIGKILL) }
         _ = await farm.wait(timeout: 60)
-        let gone = Date(timeIntervalSinceNow: 10)
+        let gone = Date(timeIntervalSinceNow: 60)
         while !jobs().isEmpty && Date() < gone { try await Task.sleep(for: .milliseconds(100)) }
         #expect(jobs().isEmpty, "jobs outlived their killed worker")
     }
