@@ -26,13 +26,15 @@ median_ms() {
     printf '%s\n' "${times[@]}" | sort -n | awk '{a[NR]=$1} END {m = (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2; printf "%.2f", m / 1000}'
 }
 
+# The interpreter itself, not a pyenv/conda shim (a shim's own start-up would flatter dbtool).
+py=$(python3 -c 'import sys; print(sys.executable)')
 dbtool_ms=$(median_ms "$work/d.db" "$dbtool" insert)
-python_ms=$(median_ms "$work/p.db" python3 bench/dbtool.py insert)
+python_ms=$(median_ms "$work/p.db" "$py" bench/dbtool.py insert)
 rows_d=$(sqlite3 "$work/d.db" "SELECT count(*) FROM results")
 rows_p=$(sqlite3 "$work/p.db" "SELECT count(*) FROM results")
 
 # A 100,000-row table of mixed types for the export.
-python3 - "$work/big.db" <<'PY'
+"$py" - "$work/big.db" <<'PY'
 import random, sqlite3, sys
 con = sqlite3.connect(sys.argv[1])
 con.execute("CREATE TABLE results (task_id INTEGER, activation TEXT, epochs INTEGER, rmse_global REAL, note TEXT)")

@@ -38,17 +38,36 @@ enum Slurm {
         return r.stdout.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: ";").first.map(String.init) ?? ""
     }
 
-    /// Job ids still pending or running under this job name.
-    static func activeJobs(named name: String) throws -> [String] {
+    /// Job ids still pending, running or completing under this job name; nil when
+    /// squeue did not answer (a busy slurmctld), which is no answer at all.
+    static func activeJobs(named name: String) throws -> [String]? {
         let r = try runProcess(["squeue", "-h", "-n", name, "-o", "%i"])
+        guard r.status == 0 else { return nil }
         return r.stdout.split(separator: "\n").map(String.init)
     }
 
     /// Waits until no job of this name is queued or running.
     static func waitForChain(named name: String, timeout: Double) async throws {
         let deadline = Date(timeIntervalSinceNow: timeout)
-        while try !activeJobs(named: name).isEmpty {
+        while try activeJobs(named: name)?.isEmpty != true {
             guard Date() < deadline else { throw SlurmTestError("jobs named \(name) still queued after \(Int(timeout))s") }
+            try await Task.sleep(for: .milliseconds(500))
+        }
+    }
+
+    /// Waits until no job of this name is queued and every batch log in `folder`
+    /// (`farm-*.out`) has farm.sbatch's last line: squeue alone can miss a job
+    /// for a moment when slurmctld is busy.
+    static func waitForChainAndLogs(named name: String, in folder: String, timeout: Double) async throws {
+        let deadline = Date(timeIntervalSinceNow: timeout)
+        while true {
+            try await waitForChain(named: name, timeout: max(1, deadline.timeIntervalSinceNow))
+            let logs = try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.hasPrefix("farm-") && $0.hasSuffix(".out") }
+            let ended = logs.allSatisfy { log in
+                ((try? String(contentsOfFile: folder + "/" + log, encoding: .utf8)) ?? "").contains("farmrun exited with status")
+            }
+            if ended, try activeJobs(named: name)?.isEmpty == true { return }
+            guard Date() < deadline else { throw SlurmTestError("batch logs in \(folder) did not end within \(Int(timeout))s") }
             try await Task.sleep(for: .milliseconds(500))
         }
     }
