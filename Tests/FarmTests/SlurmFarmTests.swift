@@ -21,10 +21,9 @@ struct SlurmFarmTests {
         try await Slurm.waitUntilRunning(first)
         try await Task.sleep(for: .seconds(6))
         #expect(try runProcess(["scancel", "--batch", "--signal=USR1", first]).status == 0)
-        try await Slurm.waitForChainAndLogs(named: name, in: folder.path, timeout: 400)
-        let logs = (try FileManager.default.contentsOfDirectory(atPath: folder.path)).filter { $0.hasPrefix("farm-") }.sorted()
+        let chain = try await Slurm.waitForChain(from: first, in: folder.path, timeout: 400)
         let firstLog = (try? String(contentsOfFile: folder.file("farm-\(first).out"), encoding: .utf8)) ?? ""
-        #expect(logs.count >= 2, "the warned job should have resubmitted itself: \(firstLog)")
+        #expect(chain.count >= 2, "the warned job should have resubmitted itself: \(firstLog)")
         #expect(firstLog.contains("exited with status 75"), "\(firstLog)")
         #expect(try scalar(db, "PRAGMA integrity_check") == "ok")
         #expect(try scalar(db, "SELECT count(*) FROM results") == 600)
@@ -60,7 +59,7 @@ struct SlurmFarmTests {
         while !FileManager.default.fileExists(atPath: folder.file("stuck")) { try await Task.sleep(for: .milliseconds(100)) }
         let warned = Date()
         #expect(try runProcess(["scancel", "--batch", "--signal=USR1", first]).status == 0)
-        try await Slurm.waitForChainAndLogs(named: name, in: folder.path, timeout: 180)
+        try await Slurm.waitForChain(from: first, in: folder.path, timeout: 180)
         #expect(Date().timeIntervalSince(warned) < 150, "the grace deadline should end the 600 s job")
         let log = (try? String(contentsOfFile: folder.file("farm-\(first).out"), encoding: .utf8)) ?? ""
         #expect(log.contains("exited with status 75"), "\(log)")
@@ -68,7 +67,7 @@ struct SlurmFarmTests {
                 == "pending interrupted 1 0")
         // The next allocation runs it (the job no longer hangs) and the sweep ends.
         let second = try Slurm.submit(["-J", name, "-n", "2", "-o", folder.file("farm-%j.out")], arguments, in: folder.path)
-        try await Slurm.waitForChainAndLogs(named: name, in: folder.path, timeout: 180)
+        try await Slurm.waitForChain(from: second, in: folder.path, timeout: 180)
         let log2 = (try? String(contentsOfFile: folder.file("farm-\(second).out"), encoding: .utf8)) ?? ""
         #expect(try scalar(db, "SELECT count(*) FROM results") == 3, "\(log2)")
         #expect(try scalar(db, "SELECT failures FROM farm_task WHERE json_extract(params, '$.k') = 1") == 0)

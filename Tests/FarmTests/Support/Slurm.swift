@@ -38,38 +38,42 @@ enum Slurm {
         return r.stdout.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: ";").first.map(String.init) ?? ""
     }
 
-    /// Job ids still pending, running or completing under this job name; nil when
-    /// squeue did not answer (a busy slurmctld), which is no answer at all.
-    static func activeJobs(named name: String) throws -> [String]? {
-        let r = try runProcess(["squeue", "-h", "-n", name, "-o", "%i"])
-        guard r.status == 0 else { return nil }
-        return r.stdout.split(separator: "\n").map(String.init)
-    }
-
-    /// Waits until no job of this name is queued or running.
-    static func waitForChain(named name: String, timeout: Double) async throws {
+    /// Follows a chain of batch jobs through their logs (`farm-ID.out` in
+    /// `folder`): waits until job `first`'s log has farm.sbatch's last line, then
+    /// for the job it says it resubmitted, and so on; returns the chain's ids.
+    /// Logs, not squeue, decide: a busy slurmctld can leave a job out of squeue.
+    @discardableResult
+    static func waitForChain(from first: String, in folder: String, timeout: Double) async throws -> [String] {
         let deadline = Date(timeIntervalSinceNow: timeout)
-        while try activeJobs(named: name)?.isEmpty != true {
-            guard Date() < deadline else { throw SlurmTestError("jobs named \(name) still queued after \(Int(timeout))s") }
-            try await Task.sleep(for: .milliseconds(500))
-        }
-    }
-
-    /// Waits until no job of this name is queued and every batch log in `folder`
-    /// (`farm-*.out`) has farm.sbatch's last line: squeue alone can miss a job
-    /// for a moment when slurmctld is busy.
-    static func waitForChainAndLogs(named name: String, in folder: String, timeout: Double) async throws {
-        let deadline = Date(timeIntervalSinceNow: timeout)
-        while true {
-            try await waitForChain(named: name, timeout: max(1, deadline.timeIntervalSinceNow))
-            let logs = try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.hasPrefix("farm-") && $0.hasSuffix(".out") }
-            let ended = logs.allSatisfy { log in
-                ((try? String(contentsOfFile: folder + "/" + log, encoding: .utf8)) ?? "").contains("farmrun exited with status")
+        var chain = [first]
+        while let job = chain.last {
+            let read = { (try? String(contentsOfFile: "\(folder)/farm-\(job).out", encoding: .utf8)) ?? "" }
+            let log = read()
+            if log.contains("farmrun exited with status"), try await ended(job) {
+                // The job is gone, so its log is complete: did it resubmit itself?
+                let complete = read()
+                guard let range = complete.range(of: "resubmitted as job ") else { return chain }
+                chain.append(String(complete[range.upperBound...].prefix { $0.isNumber }))
+                continue
             }
-            if ended, try activeJobs(named: name)?.isEmpty == true { return }
-            guard Date() < deadline else { throw SlurmTestError("batch logs in \(folder) did not end within \(Int(timeout))s") }
+            let state = try runProcess(["scontrol", "show", "job", "-o", job]).stdout
+            if state.contains("JobState=FAILED") || state.contains("JobState=CANCELLED") {
+                throw SlurmTestError("job \(job) of the chain ended without finishing its log: \(state.prefix(300)) \(log)")
+            }
+            guard Date() < deadline else { throw SlurmTestError("the chain from job \(first) did not end within \(Int(timeout))s: \(chain)") }
             try await Task.sleep(for: .milliseconds(500))
         }
+        return chain
+    }
+
+    /// Whether job `id` has left the queue (its batch script wrote its last line a moment ago).
+    private static func ended(_ id: String) async throws -> Bool {
+        for _ in 0..<120 {
+            let r = try runProcess(["squeue", "-h", "-j", id, "-o", "%T"])
+            if r.status == 0, r.stdout.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { return true }
+            try await Task.sleep(for: .milliseconds(500))
+        }
+        return false
     }
 
     /// Waits until job `id` is running.
