@@ -83,11 +83,12 @@ import Testing
         let folder = TemporaryFolder()
         let db = folder.file("r.db")
         let arguments = [Binaries.farmrun, "--db", db, "-p", "x=1..30", "--jobs", "2", "--progress", "0", "--lease-timeout", "1h",
-                         "--", "python3", "-c", "import time, json; time.sleep(0.1); print(json.dumps({'ok': 1}))"]
+                         "--", "python3", "-c", "import time, json; time.sleep(0.5); print(json.dumps({'ok': 1}))"]
         let farm = try BackgroundProcess(arguments, logPath: folder.file("first.log"))
         while (try? scalar(db, "SELECT count(*) FROM farm_task WHERE state = 'done'") as Int?) ?? 0 == 0 {
             try await Task.sleep(for: .milliseconds(50))
         }
+        #expect(farm.process.isRunning, "the first farmrun should still be running when it is killed")
         kill(farm.process.processIdentifier, SIGKILL)
         _ = await farm.wait()
         let started = Date()

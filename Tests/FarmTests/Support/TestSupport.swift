@@ -75,7 +75,9 @@ func dbtool(_ arguments: [String], stdin: String? = nil) throws -> ProcessResult
 
 /// Reads a scalar from a database with a plain connection.
 func scalar<T: DatabaseValueConvertible>(_ path: String, _ sql: String) throws -> T? {
-    let queue = try DatabaseQueue(path: path)
+    var configuration = Configuration()
+    configuration.busyMode = .timeout(30)  // a farm may be writing it right now
+    let queue = try DatabaseQueue(path: path, configuration: configuration)
     return try queue.read { try T.fetchOne($0, sql: sql) }
 }
 
