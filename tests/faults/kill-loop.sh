@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The kill loop: a sweep of 2,000 short tasks under `mpirun -n 4`, SIGKILLed
+# The kill loop: a sweep of 2,000 short tasks (40 per kill beyond 50 kills) under `mpirun -n 4`, SIGKILLed
 # at random moments (a random rank, coordinator or worker, or mpirun itself)
 # and started again, --kills times; then one final run to the end. Afterwards
 # the results must hold exactly one row per task, none lost, none twice,
@@ -11,7 +11,7 @@
 set -euo pipefail
 kills=25
 seed=$(( $(date +%s%N) % 100000 ))
-tasks=2000
+tasks=""
 while (($#)); do
     case "$1" in
         --kills) kills=$2; shift 2 ;;
@@ -20,6 +20,8 @@ while (($#)); do
         *) echo "usage: $0 [--kills N] [--seed S] [--tasks T]" >&2; exit 64 ;;
     esac
 done
+# Enough tasks that the sweep outlives its kills (a run gets about 35 done before its kill).
+tasks=${tasks:-$(( kills * 40 > 2000 ? kills * 40 : 2000 ))}
 here=$(cd "$(dirname "$0")/../.." && pwd)
 farmrun=${FARMRUN:-$here/.build/debug/farmrun}
 [[ -x $farmrun ]] || { echo "kill-loop: no farmrun at $farmrun (swift build, or set FARMRUN)" >&2; exit 66; }
