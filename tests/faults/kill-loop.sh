@@ -96,7 +96,8 @@ echo "kill-loop: $done_kills kills over $runs runs; final exit $status; rows $ro
 lost=$((tasks - distinct)); dup=$((rows - distinct))
 echo "kill-loop: lost $lost, duplicated $dup"
 if ((status != 0 || rows != tasks || distinct != tasks || pairs != tasks || done_tasks != tasks)) || [[ $integrity != ok ]]; then
-    echo "kill-loop: FAILED (seed $seed)" >&2
+    echo "kill-loop: FAILED (seed $seed); tasks not done:" >&2
+    sqlite3 -header "$db" "SELECT id, state, failure, error, exit_status, signal, failures, interruptions, rank, substr(stderr_tail, 1, 200) AS stderr FROM farm_task WHERE state != 'done'" >&2
     tail -n 30 "$work/runs.log" >&2
     exit 1
 fi

@@ -183,6 +183,9 @@ public final class Coordinator {
             return
         }
         openBatch()
+        // A stop signal that arrived while this outcome was on its way may be what killed the job
+        // (mpirun signals a rank's whole process group, and a job not yet in its own session is in it).
+        if !draining, let signal = ShutdownSignal.pending { beginDrain(signal: signal) }
         switch outcome.status {
         case .succeeded:
             state.done += 1

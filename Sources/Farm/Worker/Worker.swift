@@ -47,6 +47,9 @@ public final class Worker {
                     return false
                 }
                 if let failure { throw failure }
+                // Say "I was signalled" before the outcome, so the coordinator knows a job
+                // killed by that signal was interrupted, not failed (MPI keeps this order).
+                try reportSignal()
                 try transport.send(.outcome(outcome), to: 0)
                 if stopAfter { return }
             case .stop:
