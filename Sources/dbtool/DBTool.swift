@@ -16,7 +16,7 @@ struct DBTool: ParsableCommand {
             Every database is opened in WAL mode (a rollback journal on network filesystems)
             with a long busy timeout, so many jobs can insert at once.
             """,
-        subcommands: [Insert.self, InsertManual.self, Query.self, Schema.self, Tables.self, Status.self]
+        subcommands: [Insert.self, InsertManual.self, Query.self, Summary.self, Plot.self, Schema.self, Tables.self, Status.self]
     )
 }
 
@@ -165,3 +165,85 @@ struct Status: ParsableCommand {
         }
     }
 }
+
+struct Summary: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Statistics of a metric over replicates: one row per parameter combination, best first.",
+        discussion: """
+            For each combination of the --by columns: n, mean, sd (sample standard deviation,
+            as Python's statistics.stdev), min, median and max of the metric over its rows,
+            sorted by mean, smallest first. Rows whose metric is NULL or not a number are left out.
+              dbtool summary results.db --metric rmse_global --by epochs,activation --top 5
+            Without --by: the sweep's parameters for a table farmrun wrote, else every column
+            holding no real numbers (integers and text are parameters; reals are measurements).
+            """
+    )
+
+    @Argument(help: "The results database.") var database: String
+    @Option(help: "The numeric column to summarise, e.g. rmse_global.") var metric: String
+    @Option(help: "Comma-separated columns to group by (default: the sweep's parameters).") var by: String?
+    @Option(help: "The results table (default: the database's only table).") var table: String?
+    @Option(name: .customLong("where"), help: "An SQL condition on the rows, e.g. \"epochs >= 100\".") var condition: String?
+    @Flag(help: "Sort by mean, largest first (for metrics where more is better).") var desc = false
+    @Option(help: "Print only the first K rows.") var top: Int?
+    @Option(help: "Output format: table, csv or json.") var format: QueryFormat = .table
+
+    func run() throws {
+        try reportingErrors(database: database) {
+            let queue = try Store.openForReading(database)
+            let summary = try queue.read { db in
+                try ReplicateSummary(metric: metric, by: by, table: table, condition: condition, descending: desc, top: top, in: db)
+            }
+            StandardStreams.writeOutput(CellTable(header: summary.header, rows: summary.rows).text(format))
+            if summary.skippedRows > 0 {
+                StandardStreams.writeError("dbtool: \(summary.skippedRows) row\(summary.skippedRows == 1 ? "" : "s") without a numeric \(summary.metric) left out")
+            }
+        }
+    }
+}
+
+struct Plot: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Draw a results table as an SVG (or PNG) chart.",
+        discussion: """
+            line (default): the mean of --y at each --x, one line per --series value, with the
+              spread over replicates as a band (numeric x) or error bars (text x).
+            scatter: every row as a point.
+            heatmap: --x and --y are two parameters, --z the metric; each cell shows its mean.
+              dbtool plot results.db --x epochs --y rmse_global --series activation -o rmse.svg
+              dbtool plot results.db --kind heatmap --x t --y s --z rmse_global -o grid.png
+            Rows the other parameters tell apart are pooled at each point: fix them with --where.
+            The SVG is written by dbtool itself; a .png name converts it with rsvg-convert
+            (Debian's librsvg2-bin).
+            """
+    )
+
+    @Argument(help: "The results database.") var database: String
+    @Option(help: "Chart kind: line, scatter or heatmap.") var kind: PlotRequest.Kind = .line
+    @Option(help: "The column on the x axis.") var x: String
+    @Option(help: "The column on the y axis (the metric for line and scatter).") var y: String
+    @Option(help: "heatmap: the metric that colours each (x, y) cell.") var z: String?
+    @Option(help: "One line (or colour) per value of this column.") var series: String?
+    @Option(help: "The results table (default: the database's only table).") var table: String?
+    @Option(name: .customLong("where"), help: "An SQL condition on the rows, e.g. \"a = 'relu'\".") var condition: String?
+    @Option(help: "The spread around each mean: sd, se, minmax or none.") var spread: PlotRequest.Spread = .sd
+    @Option(help: "The chart's title (default: says what is plotted).") var title: String?
+    @Option(help: "Width in pixels.") var width = 860
+    @Option(help: "Height in pixels.") var height = 520
+    @Option(name: .short, help: "The file to write: NAME.svg, or NAME.png (needs rsvg-convert).") var output: String
+
+    func run() throws {
+        try reportingErrors(database: database) {
+            _ = try PlotFile.format(of: output)
+            let request = PlotRequest(kind: kind, x: x, y: y, z: z, series: series, table: table, condition: condition,
+                                      spread: spread, title: title, width: width, height: height)
+            let queue = try Store.openForReading(database)
+            let plot = try queue.read { db in try ResultPlot(request, in: db) }
+            try PlotFile.write(svg: plot.svg, to: output)
+            StandardStreams.writeError("dbtool: wrote \(output) (\(plot.rowCount) rows)")
+        }
+    }
+}
+
+extension PlotRequest.Kind: ExpressibleByArgument {}
+extension PlotRequest.Spread: ExpressibleByArgument {}

@@ -2,7 +2,7 @@ import GRDB
 
 /// A value as SQLite stores it. Results travel between ranks in this form so
 /// rank 0 never parses a job's JSON a second time.
-public enum SQLValue: Sendable, Equatable {
+public enum SQLValue: Sendable, Hashable {
     case null
     case integer(Int64)
     case real(Double)
@@ -37,6 +37,52 @@ public enum SQLValue: Sendable, Equatable {
         case .integer: return "INTEGER"
         case .real: return "REAL"
         case .text: return "TEXT"
+        }
+    }
+}
+
+extension SQLValue {
+    /// The value of a cell read back from SQLite (blobs as their UTF-8 text).
+    public init(_ value: DatabaseValue) {
+        switch value.storage {
+        case .null: self = .null
+        case .int64(let i): self = .integer(i)
+        case .double(let d): self = .real(d)
+        case .string(let s): self = .text(s)
+        case .blob(let data): self = .text(String(decoding: data, as: UTF8.self))
+        }
+    }
+
+    /// The value as a number, if it is one.
+    public var number: Double? {
+        switch self {
+        case .integer(let i): return Double(i)
+        case .real(let d): return d
+        case .null, .text: return nil
+        }
+    }
+
+    /// The value as a person reads it: integers as written, reals in their
+    /// shortest exact form, NULL as the empty string.
+    public var text: String {
+        switch self {
+        case .null: return ""
+        case .integer(let i): return String(i)
+        case .real(let d): return d.isFinite ? d.description : (d.isNaN ? "NaN" : (d < 0 ? "-inf" : "inf"))
+        case .text(let s): return s
+        }
+    }
+
+    /// SQLite's own order: NULL, then numbers by value, then text.
+    public static func sortsBefore(_ a: SQLValue, _ b: SQLValue) -> Bool {
+        switch (a, b) {
+        case (.null, .null): return false
+        case (.null, _): return true
+        case (_, .null): return false
+        case (.text(let x), .text(let y)): return x < y
+        case (.text, _): return false
+        case (_, .text): return true
+        default: return (a.number ?? 0) < (b.number ?? 0)
         }
     }
 }
