@@ -240,7 +240,7 @@ struct Plot: ParsableCommand {
             let queue = try Store.openForReading(database)
             let plot = try queue.read { db in try ResultPlot(request, in: db) }
             try PlotFile.write(svg: plot.svg, to: output)
-            StandardStreams.writeError("dbtool: wrote \(output) (\(plot.rowCount) rows)")
+            StandardStreams.writeError("dbtool: wrote \(output) (\(plot.rowCount) row\(plot.rowCount == 1 ? "" : "s"))")
         }
     }
 }
