@@ -119,20 +119,45 @@ struct Run: ParsableCommand {
 
 struct Status: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Show a database's sweeps: counts, rate, recent failures, and who coordinates it (read-only).")
+        abstract: "Show a database's sweeps: counts, rate, failures by cause, coverage, and who coordinates it (read-only).",
+        discussion: """
+            Safe while a farm writes the database. On a terminal each sweep gets a progress bar.
+              farmrun status --db results.db --by e            done/total per value of e
+              farmrun status --db results.db --by t,s          a done/total grid over t and s
+              farmrun status --db results.db --missing > rest.yaml
+                                                              a sweep of exactly the combinations not done
+              farmrun status --db results.db --missing --format csv
+            """)
 
     @Option(name: .long, help: "The results database.") var db: String
-    @Flag(help: "List failed tasks with their commands and errors.") var failed = false
+    @Flag(help: "List failed tasks with their commands and errors, and every failure cause.") var failed = false
+    @Option(help: "Show done/total per value of one parameter, or a grid for two (e.g. --by t,s).") var by: String?
+    @Flag(help: "Print only the combinations not done yet (see --format).") var missing = false
+    @Option(help: "--missing output: yaml (a sweep file that runs them) or csv.") var format: MissingSweep.Format = .yaml
+    @Option(help: "The sweep to report on, by its results table (default: every sweep).") var table: String?
 
     func run() throws {
         do {
-            StandardStreams.writeOutput(try LedgerStatus.report(database: db, listFailed: failed))
+            var options = LedgerStatus.Options()
+            options.listFailed = failed
+            options.progressBar = isatty(STDOUT_FILENO) != 0
+            options.coverage = by.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } } ?? []
+            if options.coverage.count > 2 {
+                throw ValidationError("--by takes one parameter or two (e.g. --by t,s), not \(options.coverage.count)")
+            }
+            options.missing = missing ? format : nil
+            options.table = table
+            StandardStreams.writeOutput(try LedgerStatus.report(database: db, options: options))
+        } catch let error as ValidationError {
+            throw error
         } catch {
             StandardStreams.writeError("farmrun: " + ErrorText.line(for: error, database: db))
             throw ExitCode(1)
         }
     }
 }
+
+extension MissingSweep.Format: ExpressibleByArgument {}
 
 struct Check: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -2,15 +2,56 @@ import Foundation
 import GRDB
 
 /// `farmrun status` (and `dbtool status`): a read-only look at a database's
-/// sweeps while a farm may be writing it: counts, rate, recent failures with
-/// their stderr, and who holds the lease.
+/// sweeps while a farm may be writing it: counts (with a bar on a terminal),
+/// rate, failures grouped by cause, coverage per parameter value, the
+/// combinations still missing, and who holds the lease.
 public enum LedgerStatus {
+    /// What the report shows besides the counts.
+    public struct Options: Sendable {
+        /// List every failed task with its command, not only the last five.
+        public var listFailed = false
+        /// Draw a progress bar per sweep (for a terminal).
+        public var progressBar = false
+        /// Show done/total per value of these parameters (one or two).
+        public var coverage: [String] = []
+        /// Print only the missing combinations, in this format.
+        public var missing: MissingSweep.Format?
+        /// The sweep to report on (its results table); nil: all of them.
+        public var table: String?
+
+        public init() {}
+    }
+
     public static func report(database: String, listFailed: Bool, now: Double = Date().timeIntervalSince1970) throws -> String {
+        var options = Options()
+        options.listFailed = listFailed
+        return try report(database: database, options: options, now: now)
+    }
+
+    public static func report(database: String, options: Options, now: Double = Date().timeIntervalSince1970) throws -> String {
         let queue = try Store.openForReading(database)
         return try queue.read { db in
             guard try LedgerSchema.exists(in: db) else {
                 let tables = try ResultsTable.userTables(in: db)
                 return "\(database) has no farm ledger (no farmrun has used it); tables: \(tables.isEmpty ? "none" : tables.joined(separator: ", "))\n"
+            }
+            var sweeps = try Row.fetchAll(db, sql: "SELECT id, results_table, spec FROM farm_sweep ORDER BY id").map {
+                (id: $0[0] as Int64, table: $0[1] as String, spec: $0[2] as String)
+            }
+            if let table = options.table {
+                let all = sweeps.map(\.table)
+                sweeps = sweeps.filter { $0.table.lowercased() == table.lowercased() }
+                guard !sweeps.isEmpty else {
+                    throw LedgerError("--table \(table): no sweep writes that table (sweeps: \(all.joined(separator: ", ")))")
+                }
+            }
+            if let format = options.missing {
+                guard sweeps.count == 1, let sweep = sweeps.first else {
+                    throw LedgerError("--missing needs one sweep; this database has \(sweeps.count) (\(sweeps.map(\.table).joined(separator: ", "))): choose one with --table")
+                }
+                let spec = try SweepSpec(storedJSON: sweep.spec)
+                let coverage = try SweepCoverage(sweep: sweep.id, table: sweep.table, spec: spec, by: spec.parameters.map(\.name), in: db)
+                return format == .csv ? MissingSweep.csv(coverage) : try MissingSweep.yaml(coverage, spec: spec)
             }
             var text = ""
             if let lease = try Lease.read(in: db) {
@@ -18,48 +59,66 @@ public enum LedgerStatus {
             } else {
                 text += "lease: free (no farmrun is coordinating this database)\n"
             }
-            let sweeps = try Row.fetchAll(db, sql: "SELECT id, results_table FROM farm_sweep ORDER BY id")
             for sweep in sweeps {
-                let id: Int64 = sweep[0]
-                let table: String = sweep[1]
-                var counts: [String: Int] = [:]
-                for row in try Row.fetchAll(db, sql: "SELECT state, count(*) FROM farm_task WHERE sweep_id = ? GROUP BY state", arguments: [id]) {
-                    counts[row[0]] = row[1]
-                }
-                let total = counts.values.reduce(0, +)
-                let done = counts["done"] ?? 0
-                let percent = String(format: "%.1f", Double(done) / Double(max(total, 1)) * 100)
-                text += "sweep \(table): \(total) tasks: \(done) done (\(percent)%), \(counts["failed"] ?? 0) failed, \(counts["running"] ?? 0) running, \(counts["pending"] ?? 0) pending\n"
-                let window = try Row.fetchOne(db, sql: """
-                    SELECT count(*), min(finished_at), max(finished_at) FROM farm_task
-                    WHERE sweep_id = ? AND state = 'done' AND finished_at >= ?
-                    """, arguments: [id, now - 600])
-                if let window, let recent: Int = window[0], recent > 1, let first: Double = window[1], let last: Double = window[2] {
-                    let span = max(last - first, 1)
-                    text += "  rate: \(String(format: "%.1f", Double(recent - 1) / span * 60)) tasks/min over the last \(DurationText.format(span))\n"
-                }
-                let failures = try Row.fetchAll(db, sql: """
-                    SELECT id, params, replicate, state, failure, error, stderr_tail, command FROM farm_task
-                    WHERE sweep_id = ? AND failure IS NOT NULL AND state != 'done'
-                    ORDER BY finished_at DESC LIMIT ?
-                    """, arguments: [id, listFailed ? -1 : 5])
-                if !failures.isEmpty {
-                    text += listFailed ? "  failed tasks:\n" : "  last failures:\n"
-                }
-                for row in failures {
-                    let state: String = row[3]
-                    let stderr: String = row[6] ?? ""
-                    let lastLine = stderr.split(separator: "\n").last.map(String.init) ?? ""
-                    text += "    task \(row[0] as Int64) \(row[1] as String) replicate \(row[2] as Int) [\(state)]: \(row[5] as String? ?? (row[4] as String? ?? ""))\n"
-                    if !lastLine.isEmpty { text += "      stderr: \(lastLine)\n" }
-                    if listFailed, let command: String = row[7],
-                       case .array(let items)? = try? JSONParser.parseOne(Array(command.utf8)) {
-                        let argv = items.compactMap { if case .string(let s) = $0 { s } else { nil } }
-                        text += "      command: \(ShellQuote.line(argv))\n"
-                    }
-                }
+                text += try sweepReport(sweep.id, table: sweep.table, spec: sweep.spec, options: options, now: now, in: db)
             }
             return text
         }
+    }
+
+    private static func sweepReport(_ id: Int64, table: String, spec: String, options: Options, now: Double, in db: Database) throws -> String {
+        var counts: [String: Int] = [:]
+        for row in try Row.fetchAll(db, sql: "SELECT state, count(*) FROM farm_task WHERE sweep_id = ? GROUP BY state", arguments: [id]) {
+            counts[row[0]] = row[1]
+        }
+        let total = counts.values.reduce(0, +)
+        let done = counts["done"] ?? 0
+        let failed = counts["failed"] ?? 0
+        let percent = String(format: "%.1f", Double(done) / Double(max(total, 1)) * 100)
+        var text = "sweep \(table): \(total) tasks: \(done) done (\(percent)%), \(failed) failed, \(counts["running"] ?? 0) running, \(counts["pending"] ?? 0) pending\n"
+        if options.progressBar {
+            text += "  " + ProgressBar.text(done: done, failed: failed, total: total) + " \(percent)%\n"
+        }
+        let window = try Row.fetchOne(db, sql: """
+            SELECT count(*), min(finished_at), max(finished_at) FROM farm_task
+            WHERE sweep_id = ? AND state = 'done' AND finished_at >= ?
+            """, arguments: [id, now - 600])
+        if let window, let recent: Int = window[0], recent > 1, let first: Double = window[1], let last: Double = window[2] {
+            let span = max(last - first, 1)
+            text += "  rate: \(String(format: "%.1f", Double(recent - 1) / span * 60)) tasks/min over the last \(DurationText.format(span))\n"
+        }
+        if !options.coverage.isEmpty {
+            let coverage = try SweepCoverage(sweep: id, table: table, spec: try SweepSpec(storedJSON: spec), by: options.coverage, in: db)
+            text += "  coverage by \(options.coverage.joined(separator: " and ")):\n" + coverage.text.split(separator: "\n", omittingEmptySubsequences: false)
+                .map { $0.isEmpty ? "" : "  " + $0 }.joined(separator: "\n")
+        }
+        let causes = try FailureCauses(sweep: id, in: db).causes
+        if !causes.isEmpty {
+            text += "  failures by cause (last line of stderr, or farm's error):\n"
+            let width = String(causes[0].count).count
+            for cause in causes.prefix(options.listFailed ? causes.count : 8) {
+                text += "    \(String(repeating: " ", count: width - String(cause.count).count))\(cause.count) × \(cause.text)\n"
+            }
+            if !options.listFailed && causes.count > 8 { text += "    … \(causes.count - 8) more causes (--failed lists them all)\n" }
+        }
+        let failures = try Row.fetchAll(db, sql: """
+            SELECT id, params, replicate, state, failure, error, stderr_tail, command FROM farm_task
+            WHERE sweep_id = ? AND failure IS NOT NULL AND state != 'done'
+            ORDER BY finished_at DESC LIMIT ?
+            """, arguments: [id, options.listFailed ? -1 : 3])
+        if !failures.isEmpty {
+            text += options.listFailed ? "  failed tasks:\n" : "  last failures:\n"
+        }
+        for row in failures {
+            let state: String = row[3]
+            text += "    task \(row[0] as Int64) \(row[1] as String) replicate \(row[2] as Int) [\(state)]: \(row[5] as String? ?? (row[4] as String? ?? ""))\n"
+            if let lastLine = FailureCauses.lastLine(of: row[6]) { text += "      stderr: \(lastLine)\n" }
+            if options.listFailed, let command: String = row[7],
+               case .array(let items)? = try? JSONParser.parseOne(Array(command.utf8)) {
+                let argv = items.compactMap { if case .string(let s) = $0 { s } else { nil } }
+                text += "      command: \(ShellQuote.line(argv))\n"
+            }
+        }
+        return text
     }
 }

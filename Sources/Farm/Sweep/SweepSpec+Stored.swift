@@ -1,0 +1,37 @@
+/// The spec a ledger stored (`SweepSpec.jsonText`) read back, so `farmrun
+/// status` can name a sweep's parameters and write a sweep of what is missing.
+extension SweepSpec {
+    public init(storedJSON text: String) throws {
+        guard case .object(let members) = try JSONParser.parseOne(Array(text.utf8)) else {
+            throw LedgerError("the ledger's sweep spec is not a JSON object")
+        }
+        func member(_ key: String) -> JSONValue? { members.first { $0.key == key }?.value }
+        var command: [String] = []
+        if case .array(let items)? = member("command") {
+            command = items.compactMap { if case .string(let s) = $0 { s } else { nil } }
+        }
+        var table = SweepSpec.defaultTable
+        if case .string(let name)? = member("table") { table = name }
+        var parameters: [ParameterDomain] = []
+        if case .object(let domains)? = member("parameters") {
+            for (name, values) in domains {
+                guard case .array(let items) = values else { continue }
+                parameters.append(try ParameterDomain(name: name, values: items.compactMap(ParameterValue.init(json:))))
+            }
+        }
+        var condition: String?
+        if case .string(let text)? = member("where") { condition = text }
+        func integer(_ key: String, _ fallback: Int) -> Int {
+            if case .integer(let i)? = member(key) { return Int(i) }
+            return fallback
+        }
+        var timeout: Double?
+        switch member("timeout") {
+        case .real(let d)?: timeout = d
+        case .integer(let i)?: timeout = Double(i)
+        default: timeout = nil
+        }
+        self.init(command: command, table: table, parameters: parameters, condition: condition,
+                  replicates: integer("replicates", 1), timeout: timeout, retries: integer("retries", 0))
+    }
+}

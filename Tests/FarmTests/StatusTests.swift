@@ -1,0 +1,75 @@
+import Foundation
+import Testing
+@testable import Farm
+
+/// `farmrun status` on a real sweep with failures: causes grouped, coverage
+/// per parameter value, and `--missing` as a sweep that runs only what is left.
+@Suite struct StatusTests {
+    /// e = 3 runs out of "GPU memory", e = 4 prints no JSON, while the flag file exists.
+    static let job = """
+        if [ -e "$1" ] && [ "$2" -ge 3 ]; then
+          if [ "$2" = 3 ]; then echo "loading model" >&2; echo "CUDA out of memory" >&2; exit 1; fi
+          echo "not json"; exit 0
+        fi
+        echo "{\\"v\\": $2}"
+        """
+
+    func failingSweep(_ folder: TemporaryFolder) throws -> (db: String, flag: String) {
+        let db = folder.file("r.db")
+        let flag = folder.file("broken")
+        _ = FileManager.default.createFile(atPath: flag, contents: nil)
+        let r = try runProcess([Binaries.farmrun, "--db", db, "--jobs", "2", "-p", "e=1..4", "-p", "t=a,b", "--replicates", "2",
+                                "--", "/bin/sh", "-c", StatusTests.job, "sh", flag, "{e}", "{t}"])
+        #expect(r.status != 0, "\(r.stderr)")
+        #expect(try scalar(db, "SELECT count(*) FROM results") == 8)
+        return (db, flag)
+    }
+
+    @Test func failuresAreGroupedByTheLastLineOfStderr() throws {
+        let folder = TemporaryFolder()
+        let (db, _) = try failingSweep(folder)
+        let status = try runProcess([Binaries.farmrun, "status", "--db", db]).stdout
+        #expect(status.contains("sweep results: 16 tasks: 8 done (50.0%), 8 failed"))
+        #expect(status.contains("    4 × CUDA out of memory\n"), "\(status)")
+        let causes = status.split(separator: "\n").filter { $0.contains(" × ") }
+        #expect(causes.count == 2, "\(status)")
+        // Not a terminal here: no bar.
+        #expect(!status.contains("█"))
+    }
+
+    @Test func coverageShowsDoneOverTotalPerValueAndAsAGrid() throws {
+        let folder = TemporaryFolder()
+        let (db, _) = try failingSweep(folder)
+        let one = try runProcess([Binaries.farmrun, "status", "--db", db, "--by", "e"]).stdout
+        let rows = one.split(separator: "\n").filter { $0.hasPrefix("    ") && $0.contains("/") && !$0.contains("done/total") }
+        #expect(rows.map { $0.split(separator: " ").prefix(2).joined(separator: " ") } == ["1 4/4", "2 4/4", "3 0/4", "4 0/4"], "\(one)")
+        let grid = try runProcess([Binaries.farmrun, "status", "--db", db, "--by", "t,e"]).stdout
+        #expect(grid.contains("    t \\ e    1    2    3    4\n    a      2/2  2/2  0/2  0/2\n    b      2/2  2/2  0/2  0/2\n"), "\(grid)")
+        let bad = try runProcess([Binaries.farmrun, "status", "--db", db, "--by", "epochs"])
+        #expect(bad.status == 1 && bad.stderr == "farmrun: --by epochs: sweep results has no such parameter (parameters: e, t)\n")
+    }
+
+    @Test func missingPrintsASweepThatRunsExactlyWhatIsLeft() throws {
+        let folder = TemporaryFolder()
+        let (db, flag) = try failingSweep(folder)
+        let csv = try runProcess([Binaries.farmrun, "status", "--db", db, "--missing", "--format", "csv"])
+        #expect(csv.stdout == "e,t,missing_replicates\n3,a,2\n3,b,2\n4,a,2\n4,b,2\n")
+        let yaml = try runProcess([Binaries.farmrun, "status", "--db", db, "--missing"]).stdout
+        #expect(yaml.contains("parameters:\n  e: [3,4]\n  t: [\"a\",\"b\"]\n"), "\(yaml)")
+        #expect(yaml.contains("retries: 1\n"))
+        let rest = folder.file("rest.yaml")
+        try yaml.write(toFile: rest, atomically: true, encoding: .utf8)
+        try FileManager.default.removeItem(atPath: flag)
+        let run = try runProcess([Binaries.farmrun, rest, "--db", db, "--jobs", "2"])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(try scalar(db, "SELECT count(*) FROM results") == 16)
+        #expect(try scalar(db, "SELECT count(DISTINCT task_id) FROM results") == 16)
+        #expect(try runProcess([Binaries.farmrun, "status", "--db", db, "--missing"]).stdout.contains("# Nothing is missing."))
+    }
+
+    @Test func progressBarShowsDoneFailedAndLeft() {
+        #expect(ProgressBar.text(done: 5, failed: 1, total: 10, width: 10) == "[█████▒░░░░]")
+        #expect(ProgressBar.text(done: 0, failed: 0, total: 0, width: 4) == "[░░░░]")
+        #expect(ProgressBar.text(done: 9_999, failed: 1, total: 10_000, width: 10) == "[█████████▒]")
+    }
+}
