@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Sets up farm and runs the example sweep on this machine's cores with mpirun:
 # installs OpenMPI and SQLite if missing, builds in release mode, runs
-# examples/sweep.yaml into example.db, runs it again (nothing left to do: it
-# resumes), and prints a summary with dbtool.
+# examples/sweep.yaml into example.db (run it again: it resumes, nothing left
+# to do), prints the status, a summary over replicates and draws example.svg.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
@@ -15,6 +15,8 @@ status=0
 mpirun --oversubscribe -n "$ranks" "$bin/farmrun" examples/sweep.yaml --db example.db || status=$?
 echo "+ farmrun status --db example.db" >&2
 "$bin/farmrun" status --db example.db
-echo "+ dbtool query example.db \"SELECT epochs, activation, count(*) AS n, round(avg(rmse_global), 4) AS mean_rmse FROM AlgorithmResult GROUP BY 1, 2 ORDER BY 1, 2\"" >&2
-"$bin/dbtool" query example.db "SELECT epochs, activation, count(*) AS n, round(avg(rmse_global), 4) AS mean_rmse FROM AlgorithmResult GROUP BY 1, 2 ORDER BY 1, 2"
+echo "+ dbtool summary example.db --metric rmse_global --by e,a --top 6" >&2
+"$bin/dbtool" summary example.db --metric rmse_global --by e,a --top 6
+echo "+ dbtool plot example.db --x e --y rmse_global --series a -o example.svg" >&2
+"$bin/dbtool" plot example.db --x e --y rmse_global --series a -o example.svg
 exit $status
