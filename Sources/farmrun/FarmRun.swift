@@ -57,6 +57,13 @@ struct Run: ParsableCommand {
     @Option(help: "Dispatch at most this many tasks, then stop (exit 75 if tasks are left).") var maxTasks: Int?
     @Option(help: "Stop as on SIGUSR1 when this file appears (the batch script's pre-timeout warning).") var stopFile: String?
     @Option(help: "When the run ends, write its counts as JSON to this file (for scripts that resubmit).") var summary: String?
+    @Option(help: ArgumentHelp("When the allocation ends: a duration from now (2h, 01:30:00), a time (2026-11-26T18:00:00) or epoch seconds; 'none' turns it off.",
+                               discussion: "Default under Slurm: SLURM_JOB_END_TIME, else squeue's end time for SLURM_JOB_ID."))
+    var deadline: String?
+    @Option(help: "Time kept free before the deadline for the last commit and exit.") var deadlineMargin: String = "30s"
+    @Option(help: "Start a task near the deadline only if this quantile of similar tasks' run times fits (0-1).") var runtimeQuantile: Double = 0.9
+    @Option(help: "The parameter that drives run time (e.g. epochs): estimates are kept per value.") var runtimeBy: String?
+    @Option(help: "A work folder: each job gets FARM_TASK_DIR=FOLDER/TABLE/TASK_ID, kept across runs for checkpoints.") var taskDir: String?
     @Flag(help: "Print how many tasks there are and the first command lines; run nothing.") var dryRun = false
     @Flag(help: "Only warnings and errors on stderr.") var quiet = false
     @Argument(parsing: .postTerminator, help: "The command template (after --).") var command: [String] = []
@@ -105,6 +112,10 @@ struct Run: ParsableCommand {
         options.batchInterval = try DurationText.seconds(batchInterval, what: "--batch-interval")
         options.maxTasks = maxTasks
         options.stopFile = stopFile
+        options.deadline = try deadlinePolicy(parameters: spec.parameters.map(\.name))
+        if let taskDir {
+            options.taskDirectory = URL(fileURLWithPath: taskDir).standardizedFileURL.path
+        }
         if let jobs, jobs < 1 { throw SweepError("--jobs must be at least 1") }
         var configuration = RunConfiguration(
             spec: spec, database: db, jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount,
@@ -114,6 +125,27 @@ struct Run: ParsableCommand {
         configuration.summaryPath = summary
         configuration.guardExecutable = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path
         return configuration
+    }
+
+    private func deadlinePolicy(parameters: [String]) throws -> DeadlinePolicy? {
+        guard runtimeQuantile > 0, runtimeQuantile <= 1 else {
+            throw SweepError("--runtime-quantile \(runtimeQuantile): give a number above 0 and at most 1 (0.9: nine in ten tasks like it finished in time)")
+        }
+        if let runtimeBy, !parameters.contains(runtimeBy) {
+            throw SweepError("--runtime-by \(runtimeBy): the sweep has no such parameter (parameters: \(parameters.joined(separator: ", ")))")
+        }
+        let margin = try DurationText.seconds(deadlineMargin, what: "--deadline-margin")
+        let found: (deadline: Double, source: String)?
+        switch deadline {
+        case "none"?: found = nil
+        case let text?: found = (try AllocationDeadline.parse(text), "--deadline \(text)")
+        case nil:
+            // Only rank 0 dispatches: other ranks do not ask squeue (hundreds of ranks would flood slurmctld).
+            let environment = ProcessInfo.processInfo.environment
+            let rank = environment["OMPI_COMM_WORLD_RANK"] ?? environment["PMIX_RANK"] ?? environment["SLURM_PROCID"] ?? "0"
+            found = rank == "0" ? AllocationDeadline.fromSlurm(environment: environment) : nil
+        }
+        return found.map { DeadlinePolicy(deadline: $0.deadline, margin: margin, quantile: runtimeQuantile, runtimeParameter: runtimeBy, source: $0.source) }
     }
 }
 

@@ -35,6 +35,10 @@ public final class Coordinator {
     private var abortSent = false
     private var stopSignal: Int32?
     private var nextStopFileCheck: ContinuousClock.Instant
+    private var estimator: RuntimeEstimator?
+    private let runtimeParameterIndex: Int?
+    /// Tasks set aside because they would not finish before the deadline.
+    private var deferred: [Int32] = []
 
     public init(ledger: Ledger, state: LedgerState, transport: any Transport, options: CoordinatorOptions, logger: Logger) {
         self.ledger = ledger
@@ -49,6 +53,17 @@ public final class Coordinator {
         lastProgress = started
         nextStopFileCheck = started
         for rank in transport.workerRanks { workers[rank] = .starting }
+        let names = ledger.sweep.names
+        runtimeParameterIndex = options.deadline?.runtimeParameter.flatMap { names.firstIndex(of: $0) }
+        if let policy = options.deadline {
+            var estimator = RuntimeEstimator(quantile: policy.quantile)
+            for sample in (try? ledger.recentRunTimes(parameter: policy.runtimeParameter))?.reversed() ?? [] {
+                estimator.add(sample.seconds, value: sample.value)
+            }
+            self.estimator = estimator
+            let end = Date(timeIntervalSince1970: policy.deadline)
+            logger.info("deadline \(end) (\(policy.source)): a task starts only if the \(policy.quantile) quantile of its run time ends \(DurationText.format(policy.margin)) before it; learning from \(estimator.sampleCount) finished task(s)\(policy.runtimeParameter.map { " by \($0)" } ?? "")")
+        }
     }
 
     private var hasPending: Bool { pendingHead < pending.count }
@@ -58,6 +73,9 @@ public final class Coordinator {
     public func run() throws -> CoordinatorReport {
         while true {
             if !draining, let signal = ShutdownSignal.pending ?? stopFileSignal() { beginDrain(signal: signal) }
+            if !draining, let policy = options.deadline, Date().timeIntervalSince1970 >= policy.stopBy - options.grace {
+                beginDrain(reason: "the allocation ends at \(Date(timeIntervalSince1970: policy.deadline))", signal: nil)
+            }
             if let deadline = drainDeadline, !abortSent, clock.now >= deadline { try abortRunningJobs() }
             let finished = busyCount == 0 && (!hasPending || draining || reachedMaxTasks)
             if finished { try stopIdleWorkers() }
@@ -132,7 +150,8 @@ public final class Coordinator {
         workers[rank] = .idle
         if let index = nextTask() {
             try assign(index, to: rank)
-        } else if !hasPending && busyCount == 0 || draining || reachedMaxTasks {
+        } else if !hasPending && (busyCount == 0 || !deferred.isEmpty) || draining || reachedMaxTasks {
+            // With tasks set aside for the deadline, a worker with nothing that fits stops now.
             try transport.send(.stop, to: rank)
             workers[rank] = .stopped
         } else {
@@ -141,14 +160,31 @@ public final class Coordinator {
     }
 
     private func nextTask() -> Int32? {
-        guard !draining, !reachedMaxTasks, pendingHead < pending.count else { return nil }
-        let index = pending[pendingHead]
-        pendingHead += 1
-        if pendingHead > 65536 && pendingHead * 2 > pending.count {
-            pending.removeFirst(pendingHead)
-            pendingHead = 0
+        while !draining, !reachedMaxTasks, pendingHead < pending.count {
+            let index = pending[pendingHead]
+            pendingHead += 1
+            if pendingHead > 65536 && pendingHead * 2 > pending.count {
+                pending.removeFirst(pendingHead)
+                pendingHead = 0
+            }
+            if fitsBeforeDeadline(index) { return index }
+            deferred.append(index)
+            if deferred.count == 1, let policy = options.deadline {
+                logger.notice("deadline: tasks that would not finish by \(Date(timeIntervalSince1970: policy.stopBy)) are left for the next run")
+            }
         }
-        return index
+        return nil
+    }
+
+    /// Whether task `index` is likely to end before the deadline (always, without one or without an estimate).
+    private func fitsBeforeDeadline(_ index: Int32) -> Bool {
+        guard let policy = options.deadline, estimator != nil else { return true }
+        guard let estimate = estimator?.estimate(value: runtimeValue(of: index)) else { return true }
+        return Date().timeIntervalSince1970 + estimate <= policy.stopBy
+    }
+
+    private func runtimeValue(of index: Int32) -> ParameterValue? {
+        runtimeParameterIndex.map { sweep.combinations[sweep.address(of: Int(index)).combination][$0] }
     }
 
     private func dispatchToIdleWorkers() throws {
@@ -163,12 +199,20 @@ public final class Coordinator {
         let argv = sweep.argv(of: Int(index), taskID: taskID)
         let (_, replicate) = sweep.address(of: Int(index))
         let attempt = (state.failures[index] ?? 0) + 1
-        let environment = [
+        var environment = [
             "FARM_TASK_ID": String(taskID),
             "FARM_REPLICATE": String(replicate),
             "FARM_ATTEMPT": String(attempt),
+            "FARM_SEED": String(TaskSeed.of(key: sweep.key(of: Int(index)))),
         ]
-        let assignment = TaskAssignment(taskID: taskID, argv: argv, timeout: sweep.spec.timeout ?? 0, environment: environment)
+        let now = Date().timeIntervalSince1970
+        let timeout = sweep.spec.timeout ?? 0
+        let ends = [timeout > 0 ? now + timeout : nil, options.deadline?.stopBy].compactMap { $0 }.min()
+        if let ends { environment["FARM_DEADLINE"] = String(Int64(ends.rounded(.down))) }
+        if let folder = options.taskDirectory {
+            environment["FARM_TASK_DIR"] = "\(folder)/\(sweep.spec.table)/\(taskID)"
+        }
+        let assignment = TaskAssignment(taskID: taskID, argv: argv, timeout: timeout, environment: environment)
         try transport.send(.assign(assignment), to: rank)
         workers[rank] = .busy(index)
         busyCount += 1
@@ -190,6 +234,7 @@ public final class Coordinator {
         case .succeeded:
             state.done += 1
             doneThisRun += 1
+            estimator?.add(outcome.wallSeconds, value: runtimeValue(of: index))
             batch.finished.append(.init(index: index, outcome: outcome, retry: false))
         case .failed(.interrupted, _):
             if !draining { pending.append(index) }
@@ -246,9 +291,13 @@ public final class Coordinator {
     }
 
     private func beginDrain(signal: Int32) {
+        beginDrain(reason: SignalName.of(signal), signal: signal)
+    }
+
+    private func beginDrain(reason: String, signal: Int32?) {
         stopSignal = signal
         drainDeadline = clock.now + .milliseconds(Int64(options.grace * 1000))
-        logger.notice("\(SignalName.of(signal)): no new tasks; \(busyCount) running get \(DurationText.format(options.grace)) to finish")
+        logger.notice("\(reason): no new tasks; \(busyCount) running get \(DurationText.format(options.grace)) to finish")
     }
 
     private func abortRunningJobs() throws {

@@ -15,6 +15,11 @@ public struct CoordinatorOptions: Sendable {
     /// A file whose appearance stops the run as SIGUSR1 would. The batch script
     /// uses it: Slurm's signals reach every process of a step, jobs included.
     public var stopFile: String?
+    /// When the allocation ends and how sure a task must be to finish before it (nil: no deadline).
+    public var deadline: DeadlinePolicy?
+    /// A work folder: each job gets `FARM_TASK_DIR` = FOLDER/TABLE/TASK_ID, kept across runs
+    /// so a long job can checkpoint there and continue in the next allocation (nil: none).
+    public var taskDirectory: String?
 
     public init() {}
 }

@@ -86,3 +86,15 @@ extension SQLValue {
         }
     }
 }
+
+extension SQLValue {
+    /// The value as a sweep parameter's value (nil for NULL).
+    public var parameterValue: ParameterValue? {
+        switch self {
+        case .null: return nil
+        case .integer(let i): return .integer(i)
+        case .real(let d): return .real(d)
+        case .text(let s): return .text(s)
+        }
+    }
+}

@@ -174,6 +174,22 @@ public final class Ledger {
         return storeFailures
     }
 
+    /// The run times of the sweep's latest `limit` done tasks, each with its
+    /// value of `parameter` (nil when not asked), newest first: what the
+    /// walltime-aware dispatch starts learning from.
+    public func recentRunTimes(parameter: String?, limit: Int = 2048) throws -> [(value: ParameterValue?, seconds: Double)] {
+        try queue.read { db in
+            let path = parameter.map { "$.\"\($0)\"" }
+            return try Row.fetchAll(db, sql: """
+                SELECT json_extract(params, ?), wall_seconds FROM farm_task
+                WHERE sweep_id = ? AND state = 'done' AND wall_seconds IS NOT NULL
+                ORDER BY finished_at DESC LIMIT ?
+                """, arguments: [path, sweepID, limit]).map { row in
+                (SQLValue(row[0] as DatabaseValue).parameterValue, row[1] as Double)
+            }
+        }
+    }
+
     /// Renews the lease when there is nothing else to commit.
     public func heartbeat(now: Double = Date().timeIntervalSince1970) throws {
         try queue.inTransaction(.immediate) { db in

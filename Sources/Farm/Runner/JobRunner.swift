@@ -68,6 +68,14 @@ public struct JobRunner: Sendable {
             outcome.status = .failed(.spawn, message: "the command is empty")
             return outcome
         }
+        if let folder = a.environment["FARM_TASK_DIR"] {
+            do {
+                try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            } catch {
+                outcome.status = .failed(.spawn, message: "cannot create the task folder \(folder): \(error.localizedDescription); check --task-dir")
+                return outcome
+            }
+        }
         var options = PlatformOptions()
         options.createSession = true
         options.teardownSequence = [.send(signal: .terminate, toProcessGroup: true, allowedDurationToNextStep: .milliseconds(Int(killGrace * 1000)))]

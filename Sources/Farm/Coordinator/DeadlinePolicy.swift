@@ -1,0 +1,77 @@
+import Foundation
+
+/// Walltime-aware dispatch: when the allocation ends, and how sure farm must
+/// be that a task finishes before then. A task is started only if the
+/// `quantile` of the run times of tasks like it (same value of
+/// `runtimeParameter`, else the whole sweep) ends before `stopBy`; near the
+/// end, workers with nothing that fits stop, and the run exits 75 with every
+/// result committed instead of starting work the scheduler would kill.
+public struct DeadlinePolicy: Sendable, Equatable {
+    /// When the allocation ends (seconds since 1970).
+    public var deadline: Double
+    /// Kept free before the deadline for the last commit and a clean exit.
+    public var margin: Double
+    /// How sure: 0.9 starts a task if 9 in 10 tasks like it finished in the time left.
+    public var quantile: Double
+    /// The parameter that drives run time (e.g. epochs); nil: one estimate for the sweep.
+    public var runtimeParameter: String?
+    /// Where the deadline came from, for the log line.
+    public var source: String
+
+    public init(deadline: Double, margin: Double = 30, quantile: Double = 0.9, runtimeParameter: String? = nil, source: String = "--deadline") {
+        self.deadline = deadline
+        self.margin = margin
+        self.quantile = quantile
+        self.runtimeParameter = runtimeParameter
+        self.source = source
+    }
+
+    /// When every job must have ended.
+    public var stopBy: Double { deadline - margin }
+}
+
+/// Finds when the allocation ends: `--deadline`, else Slurm's
+/// `SLURM_JOB_END_TIME`, else `squeue -h -j $SLURM_JOB_ID -o %e`.
+public enum AllocationDeadline {
+    /// `text` as epoch seconds: a number of seconds since 1970, a duration from
+    /// `now` (`90m`, `1h30m`, `01:30:00`), or an ISO time (`2026-11-26T18:00:00`, local time).
+    public static func parse(_ text: String, now: Double = Date().timeIntervalSince1970) throws(SweepError) -> Double {
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        if let epoch = Double(trimmed), epoch > 1_000_000_000 { return epoch }
+        if let date = isoLocal(trimmed) { return date }
+        do {
+            return now + (try DurationText.seconds(trimmed, what: "--deadline"))
+        } catch {
+            throw SweepError("--deadline \(text): give a duration from now (90m, 1h30m, 01:30:00), a time (2026-11-26T18:00:00) or epoch seconds")
+        }
+    }
+
+    /// The allocation's end as Slurm reports it, or nil outside Slurm or when it has no limit.
+    public static func fromSlurm(environment: [String: String] = ProcessInfo.processInfo.environment) -> (deadline: Double, source: String)? {
+        if let text = environment["SLURM_JOB_END_TIME"], let epoch = Double(text), epoch > 0 {
+            return (epoch, "SLURM_JOB_END_TIME")
+        }
+        guard let job = environment["SLURM_JOB_ID"], !job.isEmpty else { return nil }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["squeue", "-h", "-j", job, "-o", "%e"]
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        do { try process.run() } catch { return nil }
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0,
+              let end = isoLocal(String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines))
+        else { return nil }
+        return (end, "squeue (job \(job))")
+    }
+
+    static func isoLocal(_ text: String) -> Double? {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone.current
+        formatter.dateFormat = "yyyy-MM-dd'T'HH:mm:ss"
+        return formatter.date(from: text)?.timeIntervalSince1970
+    }
+}
