@@ -67,9 +67,10 @@ import Testing
         let db = folder.file("r.db")
         let arguments = [Binaries.farmrun, "--db", db, "-p", "x=1..40", "--jobs", "2", "--progress", "0",
                          "--", "python3", "-c", "import time, json; time.sleep(0.05); print(json.dumps({'ok': 1}))"]
-        async let a = Task.detached { try runProcess(arguments) }.value
-        async let b = Task.detached { try runProcess(arguments) }.value
-        let results = try await [a, b]
+        // Both start now, as processes of their own (not on the test pool, which other tests may keep busy).
+        let a = try BackgroundProcess(arguments, logPath: folder.file("a.log"))
+        let b = try BackgroundProcess(arguments, logPath: folder.file("b.log"))
+        let results = [(status: await a.wait() ?? -1, stderr: a.log), (status: await b.wait() ?? -1, stderr: b.log)]
         let statuses = results.map(\.status).sorted()
         #expect(statuses == [0, 75], "\(results.map(\.stderr))")
         let refused = results.first { $0.status == 75 }
@@ -82,8 +83,12 @@ import Testing
     @Test func sigkilledCoordinatorRestartedAtOnceTakesOverItsOwnLease() async throws {
         let folder = TemporaryFolder()
         let db = folder.file("r.db")
+        // Tasks after the first two wait while the hold file exists, so the first farmrun is surely still running when killed.
+        let hold = folder.file("hold")
+        _ = FileManager.default.createFile(atPath: hold, contents: nil)
         let arguments = [Binaries.farmrun, "--db", db, "-p", "x=1..30", "--jobs", "2", "--progress", "0", "--lease-timeout", "1h",
-                         "--", "python3", "-c", "import time, json; time.sleep(0.5); print(json.dumps({'ok': 1}))"]
+                         "--", "python3", "-c", "import json, os, sys, time\nwhile int(sys.argv[1]) > 2 and os.path.exists(sys.argv[2]): time.sleep(0.05)\nprint(json.dumps({'ok': 1}))",
+                         "{x}", hold]
         let farm = try BackgroundProcess(arguments, logPath: folder.file("first.log"))
         while (try? scalar(db, "SELECT count(*) FROM farm_task WHERE state = 'done'") as Int?) ?? 0 == 0 {
             try await Task.sleep(for: .milliseconds(50))
@@ -91,6 +96,7 @@ import Testing
         #expect(farm.process.isRunning, "the first farmrun should still be running when it is killed")
         kill(farm.process.processIdentifier, SIGKILL)
         _ = await farm.wait()
+        try FileManager.default.removeItem(atPath: hold)
         let started = Date()
         let again = try runProcess(arguments)
         #expect(again.status == 0, "\(again.stderr)")

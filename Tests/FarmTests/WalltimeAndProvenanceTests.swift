@@ -57,14 +57,19 @@ import Testing
         let folder = TemporaryFolder()
         let db = folder.file("r.db")
         let stop = folder.file("stop")
-        // Counts to 30 in steps of 0.1 s, saving each step (and the seed it started with) in its task folder.
+        let hold = folder.file("hold")
+        _ = FileManager.default.createFile(atPath: hold, contents: nil)
+        // Counts to 30 in steps of 0.05 s, saving each step (and the seed it started with) in its task
+        // folder; at step 5 it waits while the hold file exists, so the farm is surely stopped mid-way.
         let job = writeJob(folder, """
-            import json, os, time
+            import json, os, sys, time
             path = os.path.join(os.environ["FARM_TASK_DIR"], "checkpoint.json")
             state = json.load(open(path)) if os.path.exists(path) else {"step": 0, "seed": os.environ["FARM_SEED"]}
             resumed_from = state["step"]
             while state["step"] < 30:
-                time.sleep(0.1)
+                while state["step"] == 5 and os.path.exists(sys.argv[1]):
+                    time.sleep(0.05)
+                time.sleep(0.05)
                 state["step"] += 1
                 with open(path + ".tmp", "w") as f:
                     json.dump(state, f)
@@ -73,14 +78,14 @@ import Testing
                               "attempt": int(os.environ["FARM_ATTEMPT"])}))
             """)
         let arguments = [Binaries.farmrun, "--db", db, "--jobs", "2", "-p", "k=1,2", "--retries", "0", "--deadline", "none",
-                         "--task-dir", folder.file("work"), "--stop-file", stop, "--grace", "0s", "--", "python3", job]
+                         "--task-dir", folder.file("work"), "--stop-file", stop, "--grace", "0s", "--", "python3", job, hold]
         let first = try BackgroundProcess(arguments, logPath: folder.file("first.log"))
-        // Stop the farm once both jobs have checkpointed a few steps: they are killed mid-way.
+        // Stop the farm once both jobs wait at step 5: they are killed mid-way.
         let started = Date()
-        while Date().timeIntervalSince(started) < 120 {
+        while Date().timeIntervalSince(started) < 300 {
             let steps = (try? FileManager.default.subpathsOfDirectory(atPath: folder.file("work")))?.filter { $0.hasSuffix("checkpoint.json") }
                 .compactMap { try? String(contentsOfFile: folder.file("work/\($0)"), encoding: .utf8) } ?? []
-            if steps.count == 2 && steps.allSatisfy({ !$0.contains("\"step\": 1,") && !$0.contains("\"step\": 0,") }) { break }
+            if steps.count == 2 && steps.allSatisfy({ $0.contains("\"step\": 5,") }) { break }
             try await Task.sleep(for: .milliseconds(50))
         }
         _ = FileManager.default.createFile(atPath: stop, contents: nil)
@@ -88,13 +93,14 @@ import Testing
         #expect(try scalar(db, "SELECT count(*) FROM farm_task WHERE state = 'done'") == 0)
         #expect(try scalar(db, "SELECT count(*) FROM farm_task WHERE interruptions = 1 AND failures = 0 AND state = 'pending'") == 2)
         try FileManager.default.removeItem(atPath: stop)
+        try FileManager.default.removeItem(atPath: hold)
         let second = try runProcess(arguments)
         #expect(second.status == 0, "\(second.stderr)")
         // Retries 0, and still it ran again: an interruption uses up no retry.
         let rows: [Row] = try DatabaseQueue(path: db).read { try Row.fetchAll($0, sql: "SELECT resumed_from, first_seed, seed, attempt FROM results") }
         #expect(rows.count == 2)
         for row in rows {
-            #expect((row[0] as Int) >= 2, "the job started over instead of resuming")
+            #expect((row[0] as Int) == 5, "the job started over instead of resuming")
             #expect((row[1] as Int64) == (row[2] as Int64))
             #expect((row[3] as Int) == 1)
         }
