@@ -11,6 +11,10 @@ public final class ResultsTable {
     /// The table's columns in order, or nil while the table does not exist.
     public private(set) var columns: [String]?
     private var lowercasedColumns: [String: String] = [:]
+    /// The columns of the last row `prepare` accepted, and the last insert's columns and SQL:
+    /// consecutive rows of a sweep share them, so the hot path skips the checks and the SQL building.
+    private var lastPrepared: [String]?
+    private var lastInsert: (columns: [String], sql: String)?
 
     /// Reads the table's columns from `db` (the table may not exist yet).
     public init(name: String, in db: Database) throws {
@@ -19,6 +23,8 @@ public final class ResultsTable {
     }
 
     private func reloadColumns(_ db: Database) throws {
+        lastPrepared = nil
+        lastInsert = nil
         if try db.tableExists(name) {
             let names = try db.columns(in: name).map(\.name)
             columns = names
@@ -59,6 +65,9 @@ public final class ResultsTable {
     /// otherwise an unknown key is an error naming it and the table's columns.
     /// `leading` columns (such as `task_id INTEGER`) come first in a new table.
     public func prepare(for row: ResultRow, addColumns: Bool, leading: [(String, String)] = [], in db: Database) throws {
+        // Jobs of a sweep print the same keys: a row shaped like the last one needs no check.
+        if columns != nil, row.columns == lastPrepared { return }
+        defer { if columns != nil { lastPrepared = row.columns } }
         if columns == nil {
             try ResultsTable.validate(tableName: name)
             var definitions: [String] = []
@@ -92,12 +101,15 @@ public final class ResultsTable {
     /// Inserts `row` (after `prepare`) and returns its rowid.
     @discardableResult
     public func insert(_ row: ResultRow, in db: Database) throws -> Int64 {
-        let names = row.columns.map { Identifier.quoted(column(for: $0) ?? $0) }
-        let placeholders = repeatElement("?", count: names.count).joined(separator: ",")
-        let sql = names.isEmpty
-            ? "INSERT INTO \(Identifier.quoted(name)) DEFAULT VALUES"
-            : "INSERT INTO \(Identifier.quoted(name)) (\(names.joined(separator: ","))) VALUES (\(placeholders))"
-        let statement = try db.cachedStatement(sql: sql)
+        if row.columns != lastInsert?.columns {
+            let names = row.columns.map { Identifier.quoted(column(for: $0) ?? $0) }
+            let placeholders = repeatElement("?", count: names.count).joined(separator: ",")
+            let sql = names.isEmpty
+                ? "INSERT INTO \(Identifier.quoted(name)) DEFAULT VALUES"
+                : "INSERT INTO \(Identifier.quoted(name)) (\(names.joined(separator: ","))) VALUES (\(placeholders))"
+            lastInsert = (row.columns, sql)
+        }
+        let statement = try db.cachedStatement(sql: lastInsert?.sql ?? "")
         try statement.execute(arguments: StatementArguments(row.values.map(\.databaseValue)))
         return db.lastInsertedRowID
     }

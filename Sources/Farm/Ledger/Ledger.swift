@@ -156,6 +156,13 @@ public final class Ledger {
         var storeFailures: [Int32] = []
         try queue.inTransaction(.immediate) { db in
             try checkLease(db, now: now)
+            // A task that started and succeeded within this batch goes straight to done: one
+            // UPDATE instead of two (its command is written with the result).
+            var succeeded = Set<Int32>()
+            for f in batch.finished {
+                if case .succeeded = f.outcome.status { succeeded.insert(f.index) }
+            }
+            var commands: [Int32: String] = [:]
             if !batch.started.isEmpty {
                 let update = try db.cachedStatement(sql: """
                     UPDATE farm_task SET state = 'running', rank = ?, host = ?, started_at = ?, command = ?
@@ -163,11 +170,15 @@ public final class Ledger {
                     """)
                 for s in batch.started {
                     let argv = JSONValue.array(s.argv.map { .string($0) }).jsonText
+                    if succeeded.contains(s.index) {
+                        commands[s.index] = argv
+                        continue
+                    }
                     try update.execute(arguments: [s.rank, s.host, s.startedAt, argv, taskIDs[Int(s.index)]])
                 }
             }
             for f in batch.finished {
-                if try !record(f, in: db, now: now) { storeFailures.append(f.index) }
+                if try !record(f, command: commands[f.index], in: db, now: now) { storeFailures.append(f.index) }
             }
             return .commit
         }
@@ -199,31 +210,37 @@ public final class Ledger {
     }
 
     /// Records one finished run; false if its result could not be stored.
-    private func record(_ f: CommitBatch.Finished, in db: Database, now: Double) throws -> Bool {
+    private func record(_ f: CommitBatch.Finished, command: String?, in db: Database, now: Double) throws -> Bool {
         let o = f.outcome
         let id = taskIDs[Int(f.index)]
         switch o.status {
         case .succeeded(let jobRow):
+            guard let table = results else { return true }  // no results table: the task stays as it was
+            // A savepoint per result, so a result that cannot be stored is undone alone and the
+            // rest of the batch commits. Its statements are cached: this is the hot path.
+            try db.cachedStatement(sql: "SAVEPOINT farm_result").execute()
             do {
-                try db.inSavepoint {
-                    let done = try db.cachedStatement(sql: """
-                        UPDATE farm_task SET state = 'done', failure = NULL, error = NULL, exit_status = ?, signal = NULL,
-                        wall_seconds = ?, rank = ?, host = ?, stderr_tail = ?, stdout_head = NULL, started_at = ?, finished_at = ?
-                        WHERE id = ? AND state != 'done'
-                        """)
-                    try done.execute(arguments: [o.exitCode, o.wallSeconds, o.rank, o.host, o.stderrTail, o.startedAt, now, id])
-                    guard db.changesCount == 1 else { return .commit }  // already done: never a second row
+                let done = try db.cachedStatement(sql: """
+                    UPDATE farm_task SET state = 'done', failure = NULL, error = NULL, exit_status = ?, signal = NULL,
+                    wall_seconds = ?, rank = ?, host = ?, stderr_tail = ?, stdout_head = NULL, started_at = ?, finished_at = ?,
+                    command = coalesce(?, command)
+                    WHERE id = ? AND state != 'done'
+                    """)
+                try done.execute(arguments: [o.exitCode, o.wallSeconds, o.rank, o.host, o.stderrTail, o.startedAt, now, command, id])
+                if db.changesCount == 1 {  // else already done: never a second row
                     let row = resultRow(jobRow, taskID: id, index: Int(f.index))
-                    guard let results else { return .rollback }
-                    let wasNew = results.columns == nil
-                    try results.prepare(for: row, addColumns: true, leading: [("task_id", "INTEGER")], in: db)
+                    let wasNew = table.columns == nil
+                    try table.prepare(for: row, addColumns: true, leading: [("task_id", "INTEGER")], in: db)
                     if wasNew { try createTaskIndex(db) }
-                    let rowid = try results.insert(row, in: db)
-                    try db.execute(sql: "UPDATE farm_task SET result_rowid = ? WHERE id = ?", arguments: [rowid, id])
-                    return .commit
+                    // (The result is found by its task_id, unique in the results table; farm_task.result_rowid
+                    // is no longer written: one statement less per result.)
+                    try table.insert(row, in: db)
                 }
+                try db.cachedStatement(sql: "RELEASE farm_result").execute()
                 return true
             } catch let error as StoreError {
+                try db.cachedStatement(sql: "ROLLBACK TO farm_result").execute()
+                try db.cachedStatement(sql: "RELEASE farm_result").execute()
                 try recordFailure(id: id, outcome: o, failure: .store, message: error.description, retry: false, in: db, now: now)
                 results = try ResultsTable(name: sweep.spec.table, in: db)
                 return false
