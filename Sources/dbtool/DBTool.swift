@@ -235,6 +235,9 @@ struct Plot: ParsableCommand {
     func run() throws {
         try reportingErrors(database: database) {
             _ = try PlotFile.format(of: output)
+            guard (320...8000).contains(width), (240...8000).contains(height) else {
+                throw AnalysisError.badSize(width: width, height: height)
+            }
             let request = PlotRequest(kind: kind, x: x, y: y, z: z, series: series, table: table, condition: condition,
                                       spread: spread, title: title, width: width, height: height)
             let queue = try Store.openForReading(database)

@@ -182,6 +182,9 @@ import Testing
         let text = try dbtool(["plot", db, "--kind", "scatter", "--x", "who", "--y", "y", "-o", svg])
         #expect(text.status == 1 && text.stderr.contains("--x who holds text"))
         #expect(try dbtool(["plot", db, "--x", "x", "--y", "y", "-o", folder.file("no/such/dir.svg")]).stderr.contains("does not exist"))
+        // A picture too large to render is refused before anything is drawn.
+        let huge = try dbtool(["plot", db, "--x", "x", "--y", "y", "--width", "100000", "-o", svg])
+        #expect(huge.status == 1 && huge.stderr == "dbtool: --width 100000 --height 520: give a width of 320 to 8000 and a height of 240 to 8000 pixels\n")
     }
 
     @Test(.enabled(if: PlotFile.converter != nil, "needs rsvg-convert (librsvg2-bin)"))

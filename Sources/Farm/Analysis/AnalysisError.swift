@@ -13,6 +13,7 @@ public enum AnalysisError: FarmError {
     case converterMissing(path: String)
     case conversionFailed(path: String, reason: String)
     case cannotWrite(path: String, reason: String)
+    case badSize(width: Int, height: Int)
 
     public var description: String {
         switch self {
@@ -40,6 +41,8 @@ public enum AnalysisError: FarmError {
             return "-o \(path): rsvg-convert failed: \(reason)"
         case let .cannotWrite(path, reason):
             return "-o \(path) cannot be written: \(reason)"
+        case let .badSize(width, height):
+            return "--width \(width) --height \(height): give a width of 320 to 8000 and a height of 240 to 8000 pixels"
         }
     }
 
