@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # farmrun's throughput on this machine: 5,000 no-op tasks (/bin/echo printing a
 # JSON object) and 1,000 `python3 -c` tasks, each run under `mpirun -n 3`
-# (rank 0 coordinating with a local slot, 2 worker ranks) and alone with
+# (rank 0 coordinating with a local slot, 2 worker ranks; and with
+# --no-local-slot, rank 0 only coordinating) and alone with
 # `--jobs 2`, next to a plain loop spawning the same commands one after another
 # from one process (bench/plain_loop.py). Every farm result lands in SQLite;
 # the loop stores nothing. Usage: bash bench/farm-throughput.sh [NOOP_N PY_N]
@@ -30,12 +31,16 @@ echo "| contender | tasks | rows stored | wall s | tasks/s | ms per task |"
 echo "| --- | --- | --- | --- | --- | --- |"
 s=$(seconds mpirun --oversubscribe -n 3 "$farmrun" --db "$work/n1.db" --progress 0 -p i=1..$noop_n -- /bin/echo '{"i": {i}}')
 row "no-op: mpirun -n 3 farmrun" "$noop_n" "$s" "$work/n1.db"
+s=$(seconds mpirun --oversubscribe -n 3 "$farmrun" --no-local-slot --db "$work/n3.db" --progress 0 -p i=1..$noop_n -- /bin/echo '{"i": {i}}')
+row "no-op: mpirun -n 3 farmrun --no-local-slot" "$noop_n" "$s" "$work/n3.db"
 s=$(seconds "$farmrun" --db "$work/n2.db" --jobs 2 --progress 0 -p i=1..$noop_n -- /bin/echo '{"i": {i}}')
 row "no-op: farmrun --jobs 2" "$noop_n" "$s" "$work/n2.db"
 s=$(python3 bench/plain_loop.py noop "$noop_n")
 row "no-op: plain sequential loop" "$noop_n" "$s"
 s=$(seconds mpirun --oversubscribe -n 3 "$farmrun" --db "$work/p1.db" --progress 0 -p i=1..$py_n -- "$py" -c "$pycode" '{i}')
 row "python: mpirun -n 3 farmrun" "$py_n" "$s" "$work/p1.db"
+s=$(seconds mpirun --oversubscribe -n 3 "$farmrun" --no-local-slot --db "$work/p3.db" --progress 0 -p i=1..$py_n -- "$py" -c "$pycode" '{i}')
+row "python: mpirun -n 3 farmrun --no-local-slot" "$py_n" "$s" "$work/p3.db"
 s=$(seconds "$farmrun" --db "$work/p2.db" --jobs 2 --progress 0 -p i=1..$py_n -- "$py" -c "$pycode" '{i}')
 row "python: farmrun --jobs 2" "$py_n" "$s" "$work/p2.db"
 s=$("$py" bench/plain_loop.py python "$py_n")
