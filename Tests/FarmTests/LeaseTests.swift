@@ -107,3 +107,15 @@ import Testing
         #expect(status.stdout.contains("lease: free"))
     }
 }
+
+/// The ledger's in-memory index of existing tasks, used at every resume.
+@Suite struct TaskKeyIndexTests {
+    @Test func findsEveryInsertedKeyAndNoOther() {
+        var index = TaskKeyIndex<Int>()
+        let keys = (0..<50_000).map { #"{"e":\#($0 % 400),"t":\#($0 / 400)}#\#($0 % 7 + 1)"# }
+        for (i, key) in keys.enumerated() { index.insert(i, for: key) }
+        #expect(keys.enumerated().allSatisfy { index[$0.element] == $0.offset })
+        #expect(index[#"{"e":1,"t":999999}#1"#] == nil)
+        #expect(index[""] == nil)
+    }
+}

@@ -85,11 +85,12 @@ public final class Ledger {
             state.interrupted = db.changesCount
 
             struct Known { var id: Int64; var state: UInt8; var failures: Int }
-            var known: [String: Known] = [:]
+            let count = try Int.fetchOne(db, sql: "SELECT count(*) FROM farm_task WHERE sweep_id = ?", arguments: [sweepID]) ?? 0
+            var known = TaskKeyIndex<Known>(capacity: count)
             let cursor = try Row.fetchCursor(db, sql: "SELECT id, key, state, failures FROM farm_task WHERE sweep_id = ?", arguments: [sweepID])
             while let row = try cursor.next() {
                 let s: String = row[2]
-                known[row[1]] = Known(id: row[0], state: s == "done" ? 2 : (s == "failed" ? 3 : 0), failures: row[3])
+                known.insert(Known(id: row[0], state: s == "done" ? 2 : (s == "failed" ? 3 : 0), failures: row[3]), for: row[1])
             }
             let insert = try db.makeStatement(sql: "INSERT INTO farm_task (sweep_id, key, params, replicate) VALUES (?, ?, ?, ?)")
             var ids = [Int64](repeating: 0, count: sweep.taskCount)
