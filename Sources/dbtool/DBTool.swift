@@ -175,7 +175,8 @@ struct Summary: ParsableCommand {
             sorted by mean, smallest first. Rows whose metric is NULL or not a number are left out.
               dbtool summary results.db --metric rmse_global --by epochs,activation --top 5
             Without --by: the sweep's parameters for a table farmrun wrote, else every column
-            holding no real numbers (integers and text are parameters; reals are measurements).
+            holding no real numbers (integers and text are parameters; reals are measurements),
+            leaving out columns with one value in the whole table.
             """
     )
 

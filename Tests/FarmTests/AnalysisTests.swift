@@ -103,6 +103,15 @@ import Testing
         try seededResults(db)
         let r = try dbtool(["summary", db, "--metric", "rmse_global", "--format", "csv"])
         #expect(r.stdout.hasPrefix("activation,epochs,n,"), "\(r.stdout)")
+        // A column with one value in the whole table (the seed's author, dataset) tells no rows apart: left out.
+        let seed = folder.file("seed.db")
+        try dbtool(["insert", seed], stdin: """
+            {"author": "Philip", "dataset": "no_data", "epochs": 25, "rmse_global": 0.5}
+            {"author": "Philip", "dataset": "no_data", "epochs": 50, "rmse_global": 0.25}
+            {"author": "Philip", "dataset": "no_data", "epochs": 50, "rmse_global": 0.75}
+            """)
+        #expect(try dbtool(["summary", seed, "--metric", "rmse_global", "--format", "csv"]).stdout
+            == "epochs,n,mean,sd,min,median,max\n25,1,0.5,,0.5,0.5,0.5\n50,2,0.5,0.3535533905932738,0.25,0.5,0.75\n")
     }
 
     @Test func summaryRejectsBadInputWithOneLineNamingTheFix() throws {

@@ -46,18 +46,29 @@ public struct ResultsSource {
     /// What to group replicates by when the user names nothing: the sweep's
     /// parameters for a table farmrun wrote; otherwise every column that holds
     /// no real numbers (parameters are integers and text, measurements are
-    /// reals), leaving out the metric and ids.
+    /// reals), leaving out the metric and ids. Either way a column with one
+    /// value in the whole table (the seed's `author`, `dataset`) is left out:
+    /// it tells no rows apart and would only widen the output.
     public func defaultGroupColumns(metric: String, in db: Database) throws -> [String] {
-        if let sweepParameters {
-            let present = sweepParameters.compactMap { p in columns.first { $0.lowercased() == p.lowercased() } }
-            if !present.isEmpty { return present.filter { $0 != metric } }
+        var candidates: [String]
+        if let sweepParameters,
+           case let present = sweepParameters.compactMap({ p in columns.first { $0.lowercased() == p.lowercased() } }).filter({ $0 != metric }),
+           !present.isEmpty {
+            candidates = present
+        } else {
+            let ids: Set<String> = ["task_id", "id", "rowid", "replicate", "seed"]
+            candidates = columns.filter { $0 != metric && !ids.contains($0.lowercased()) }
+            guard !candidates.isEmpty else { return [] }
+            let reals = candidates.map { "sum(typeof(\(Identifier.quoted($0))) = 'real')" }.joined(separator: ", ")
+            if let row = try Row.fetchOne(db, sql: "SELECT \(reals) FROM \(Identifier.quoted(table))") {
+                candidates = candidates.enumerated().filter { index, _ in (row[index] as Int64? ?? 0) == 0 }.map(\.element)
+            }
         }
-        let ids: Set<String> = ["task_id", "id", "rowid", "replicate", "seed"]
-        let candidates = columns.filter { $0 != metric && !ids.contains($0.lowercased()) }
         guard !candidates.isEmpty else { return [] }
-        let counts = candidates.map { "sum(typeof(\(Identifier.quoted($0))) = 'real')" }.joined(separator: ", ")
-        guard let row = try Row.fetchOne(db, sql: "SELECT \(counts) FROM \(Identifier.quoted(table))") else { return candidates }
-        return candidates.enumerated().filter { index, _ in (row[index] as Int64? ?? 0) == 0 }.map(\.element)
+        let distinct = candidates.map { "count(DISTINCT \(Identifier.quoted($0)))" }.joined(separator: ", ")
+        guard let row = try Row.fetchOne(db, sql: "SELECT \(distinct) FROM \(Identifier.quoted(table))") else { return candidates }
+        let varying = candidates.enumerated().filter { index, _ in (row[index] as Int64? ?? 0) > 1 }.map(\.element)
+        return varying.isEmpty ? candidates : varying
     }
 
     /// The values of `columns` in every row matching `condition`.
