@@ -67,6 +67,16 @@ import Testing
         #expect(try runProcess([Binaries.farmrun, "status", "--db", db, "--missing"]).stdout.contains("# Nothing is missing."))
     }
 
+    @Test func aResultThatCannotBeStoredStillShowsItsCommand() throws {
+        let folder = TemporaryFolder()
+        let db = folder.file("r.db")
+        let run = try runProcess([Binaries.farmrun, "--db", db, "--jobs", "1", "-p", "x=1", "--", "/bin/echo", #"{"bad key": 1}"#])
+        #expect(run.status == 1)
+        let status = try runProcess([Binaries.farmrun, "status", "--db", db, "--failed"]).stdout
+        #expect(status.contains(#"column name "bad key" is not usable"#), "\(status)")
+        #expect(status.contains(#"command: /bin/echo '{"bad key": 1}'"#), "\(status)")
+    }
+
     @Test func progressBarShowsDoneFailedAndLeft() {
         #expect(ProgressBar.text(done: 5, failed: 1, total: 10, width: 10) == "[█████▒░░░░]")
         #expect(ProgressBar.text(done: 0, failed: 0, total: 0, width: 4) == "[░░░░]")

@@ -242,30 +242,30 @@ public final class Ledger {
             } catch let error as StoreError {
                 try db.cachedStatement(sql: "ROLLBACK TO farm_result").execute()
                 try db.cachedStatement(sql: "RELEASE farm_result").execute()
-                try recordFailure(id: id, outcome: o, failure: .store, message: error.description, retry: false, in: db, now: now)
+                try recordFailure(id: id, outcome: o, failure: .store, message: error.description, retry: false, command: command, in: db, now: now)
                 results = try ResultsTable(name: sweep.spec.table, in: db)
                 return false
             }
         case .failed(let failure, let message):
-            try recordFailure(id: id, outcome: o, failure: failure, message: message, retry: f.retry, in: db, now: now)
+            try recordFailure(id: id, outcome: o, failure: failure, message: message, retry: f.retry, command: command, in: db, now: now)
             return true
         }
     }
 
     private func recordFailure(id: Int64, outcome o: TaskOutcome, failure: TaskOutcome.Failure, message: String,
-                               retry: Bool, in db: Database, now: Double) throws {
+                               retry: Bool, command: String?, in db: Database, now: Double) throws {
         let interrupted = failure == .interrupted
         let state = interrupted || retry ? "pending" : "failed"
         let statement = try db.cachedStatement(sql: """
             UPDATE farm_task SET state = ?, failures = failures + ?, interruptions = interruptions + ?, failure = ?, error = ?,
             exit_status = ?, signal = ?, wall_seconds = ?, rank = ?, host = ?, stderr_tail = ?, stdout_head = ?,
-            started_at = ?, finished_at = ?
+            started_at = ?, finished_at = ?, command = coalesce(?, command)
             WHERE id = ? AND state != 'done'
             """)
         try statement.execute(arguments: [
             state, interrupted ? 0 : 1, interrupted ? 1 : 0, failure.rawValue, message,
             o.exitCode, o.signal, o.wallSeconds, o.rank, o.host, o.stderrTail, o.stdoutHead,
-            o.startedAt, now, id,
+            o.startedAt, now, command, id,
         ])
     }
 

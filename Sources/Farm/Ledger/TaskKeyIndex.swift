@@ -34,11 +34,6 @@ struct TaskKeyIndex<Value> {
     }
 
     private static func hashes(_ key: String) -> (UInt64, Int) {
-        var fnv: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in key.utf8 {
-            fnv ^= UInt64(byte)
-            fnv = fnv &* 0x0000_0100_0000_01b3
-        }
-        return (fnv, key.hashValue)
+        (FNV1a.hash(key), key.hashValue)
     }
 }

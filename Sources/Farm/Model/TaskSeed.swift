@@ -4,12 +4,7 @@
 /// every library's seed (NumPy, PyTorch, Python's random).
 public enum TaskSeed {
     public static func of(key: String) -> UInt32 {
-        // FNV-1a, 64 bits, folded: stable across platforms and Swift versions (unlike Hasher).
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in key.utf8 {
-            hash ^= UInt64(byte)
-            hash = hash &* 0x0000_0100_0000_01b3
-        }
+        let hash = FNV1a.hash(key)  // folded to 32 bits
         return UInt32(truncatingIfNeeded: hash ^ (hash >> 32))
     }
 }
