@@ -22,10 +22,12 @@ let package = Package(
             pkgConfig: "ompi-c",
             providers: [.apt(["libopenmpi-dev"])]
         ),
+        .target(name: "CChildUsage"),
         .target(
             name: "Farm",
             dependencies: [
                 "CMPI",
+                "CChildUsage",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "Subprocess", package: "swift-subprocess"),

@@ -43,7 +43,9 @@ struct Run: ParsableCommand {
     @Option(help: "Runs of each combination ({replicate} is 1..N).") var replicates: Int?
     @Option(help: "The results table (default: the sweep file's, else results).") var table: String?
     @Option(help: "Per-task time limit, e.g. 30m, 90s, 01:00:00.") var timeout: String?
-    @Option(help: "How often a failed task is run again.") var retries: Int?
+    @Option(help: ArgumentHelp("How often a failed task is run again: a number, or per failure class, e.g. exit=2,timeout=0,default=1.",
+                               discussion: "Classes: timeout, signal, exit, output, spawn, lost (the farm died while it ran; default 2, counted as a share of each crash). Interruptions by farm's own stop never use a retry.",
+                               valueName: "n|class=n,…")) var retries: String?
     @Option(name: [.customShort("j"), .long], help: "Local worker slots when started without mpirun/srun (default: the number of cores).")
     var jobs: Int?
     @Flag(help: "Under MPI, do not run tasks on rank 0 too.") var noLocalSlot = false
@@ -100,7 +102,7 @@ struct Run: ParsableCommand {
         overrides.replicates = replicates
         overrides.table = table
         overrides.timeout = timeout
-        overrides.retries = retries
+        overrides.retries = try retries.map { text throws(SweepError) in try RetryBudget(parsing: text) }
         let file = try sweepFile.map { path throws(SweepError) in try SweepSpec.load(path: path) }
         let spec = try overrides.apply(to: file)
         var options = CoordinatorOptions()

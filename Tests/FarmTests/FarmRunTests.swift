@@ -15,7 +15,7 @@ import Testing
         overrides.command = command
         overrides.parameters = params
         overrides.replicates = replicates
-        overrides.retries = retries
+        overrides.retries = RetryBudget(retries)
         overrides.table = table
         var spec = try overrides.apply(to: nil)
         spec.timeout = timeout

@@ -52,7 +52,7 @@ struct MPIFarmTests {
         #expect(try scalar(db, "SELECT count(DISTINCT task_id) FROM results") == 2000)
         #expect(try scalar(db, "SELECT count(*) FROM (SELECT DISTINCT x, y, replicate FROM results JOIN farm_task ON farm_task.id = task_id)") == 2000)
         #expect(try scalar(db, "SELECT count(*) FROM farm_task WHERE state = 'done'") == 2000)
-        #expect(try scalar(db, "SELECT count(*) FROM farm_task WHERE interruptions > 0") ?? 0 > 0)
+        #expect(try scalar(db, "SELECT count(*) FROM farm_task WHERE lost > 0") ?? 0 > 0)  // the kills left tasks running: found as lost
         #expect(processes(containing: db).isEmpty)
 
         // The same sweep in one process (--jobs 2) gives the same rows.
@@ -63,6 +63,29 @@ struct MPIFarmTests {
         let mpiRows = try dbtool(["query", db, query]).stdout
         #expect(mpiRows.split(separator: "\n").count == 2001)
         #expect(try dbtool(["query", localDB, query]).stdout == mpiRows)
+    }
+
+    @Test func aTaskThatKillsItsWorkerRankIsQuarantinedAfterItsBudget() throws {
+        let folder = TemporaryFolder()
+        let db = folder.file("poison.db")
+        var statuses: [Int32] = []
+        for _ in 0..<8 {
+            let r = try runProcess(MPI.command(ranks: 3, [Binaries.farmrun, "--db", db, "-p", "x=1..12", "--progress", "0", "--"] + FailureClassTests.poisonJob))
+            statuses.append(r.status)
+            if r.status == 1 {
+                #expect(r.stderr.contains("1 task(s) quarantined as failed"), "\(r.stderr)")
+                break
+            }
+        }
+        // mpirun ends the job when the rank dies; farm's other ranks stop cleanly, so the blame is the poison task's alone.
+        #expect(statuses.last == 1, "\(statuses)")
+        #expect(statuses.count == RetryBudget.defaultLost + 2, "\(statuses)")
+        #expect(try scalar(db, "SELECT state || ' ' || failure || ' ' || lost FROM farm_task WHERE json_extract(params, '$.x') = 3") == "failed lost 3")
+        #expect(try scalar(db, "SELECT count(*) FROM farm_task WHERE state = 'done'") == 11)
+        #expect(try scalar(db, "SELECT count(DISTINCT task_id) FROM results") == 11)
+        #expect(try scalar(db, "SELECT count(*) FROM results") == 11)
+        #expect(try scalar(db, "SELECT count(*) FROM farm_task WHERE lost > 0") == 1)
+        #expect(processes(containing: db).isEmpty)
     }
 
     @Test func timeoutRetryAndBadOutputBehaveUnderMPIAsInOneProcess() async throws {

@@ -39,6 +39,10 @@ public final class Coordinator {
     private let runtimeParameterIndex: Int?
     /// Tasks set aside because they would not finish before the deadline.
     private var deferred: [Int32] = []
+    /// Tasks an earlier run lost (see `LedgerState.suspects`), and those of them running now.
+    private var suspects: [Int32]
+    private var suspectHead = 0
+    private var suspectsRunning: Set<Int32> = []
 
     public init(ledger: Ledger, state: LedgerState, transport: any Transport, options: CoordinatorOptions, logger: Logger) {
         self.ledger = ledger
@@ -48,6 +52,7 @@ public final class Coordinator {
         self.options = options
         self.logger = logger
         pending = state.pending
+        suspects = state.suspects
         started = clock.now
         lastCommit = started
         lastProgress = started
@@ -66,7 +71,7 @@ public final class Coordinator {
         }
     }
 
-    private var hasPending: Bool { pendingHead < pending.count }
+    private var hasPending: Bool { pendingHead < pending.count || suspectHead < suspects.count }
     private var draining: Bool { drainDeadline != nil }
 
     /// Runs until every task is done or failed for good, or a stop signal ends the run.
@@ -117,6 +122,9 @@ public final class Coordinator {
         if let opened = batchOpened {
             wait = min(wait, max(0, options.batchInterval - seconds(since: opened)))
         }
+        if !batch.started.isEmpty {
+            wait = min(wait, max(0, options.markInterval - seconds(since: lastCommit)))
+        }
         if let deadline = drainDeadline, !abortSent {
             wait = min(wait, max(0, Double((deadline - clock.now) / .milliseconds(1)) / 1000))
         }
@@ -160,13 +168,7 @@ public final class Coordinator {
     }
 
     private func nextTask() -> Int32? {
-        while !draining, !reachedMaxTasks, pendingHead < pending.count {
-            let index = pending[pendingHead]
-            pendingHead += 1
-            if pendingHead > 65536 && pendingHead * 2 > pending.count {
-                pending.removeFirst(pendingHead)
-                pendingHead = 0
-            }
+        while !draining, !reachedMaxTasks, let index = takeNext() {
             if fitsBeforeDeadline(index) { return index }
             deferred.append(index)
             if deferred.count == 1, let policy = options.deadline {
@@ -174,6 +176,32 @@ public final class Coordinator {
             }
         }
         return nil
+    }
+
+    /// The next pending task; once none is left, the next suspect that may start.
+    private func takeNext() -> Int32? {
+        if pendingHead < pending.count {
+            let index = pending[pendingHead]
+            pendingHead += 1
+            if pendingHead > 65536 && pendingHead * 2 > pending.count {
+                pending.removeFirst(pendingHead)
+                pendingHead = 0
+            }
+            return index
+        }
+        guard suspectHead < suspects.count, mayStartSuspect(suspects[suspectHead]) else { return nil }
+        let index = suspects[suspectHead]
+        suspectHead += 1
+        suspectsRunning.insert(index)
+        return index
+    }
+
+    /// Suspects lost once run side by side; one lost twice or more runs with no
+    /// other suspect beside it, so that if the farm dies again the blame is its own.
+    private func mayStartSuspect(_ index: Int32) -> Bool {
+        let isRepeat = { (i: Int32) in (self.state.failures[i]?.lostRuns ?? 0) >= 2 }
+        if suspectsRunning.contains(where: isRepeat) { return false }
+        return !isRepeat(index) || suspectsRunning.isEmpty
     }
 
     /// Whether task `index` is likely to end before the deadline (always, without one or without an estimate).
@@ -198,7 +226,7 @@ public final class Coordinator {
         let taskID = state.taskIDs[Int(index)]
         let argv = sweep.argv(of: Int(index), taskID: taskID)
         let (_, replicate) = sweep.address(of: Int(index))
-        let attempt = (state.failures[index] ?? 0) + 1
+        let attempt = (state.failures[index]?.total ?? 0) + 1
         var environment = [
             "FARM_TASK_ID": String(taskID),
             "FARM_REPLICATE": String(replicate),
@@ -227,6 +255,7 @@ public final class Coordinator {
             return
         }
         openBatch()
+        suspectsRunning.remove(index)
         // A stop signal that arrived while this outcome was on its way may be what killed the job
         // (mpirun signals a rank's whole process group, and a job not yet in its own session is in it).
         if !draining, let signal = ShutdownSignal.pending { beginDrain(signal: signal) }
@@ -246,9 +275,10 @@ public final class Coordinator {
             interrupted.status = .failed(.interrupted, message: "killed by a signal while farm was stopping (\(outcome.signal.map(SignalName.of) ?? "signal"))")
             batch.finished.append(.init(index: index, outcome: interrupted, retry: true))
         case .failed(let failure, let message):
-            let failures = (state.failures[index] ?? 0) + 1
-            state.failures[index] = failures
-            let retry = failures <= sweep.spec.retries
+            var counts = state.failures[index] ?? FailureCounts()
+            counts.counts[failure, default: 0] += 1
+            state.failures[index] = counts
+            let retry = sweep.spec.retries.allows(counts)
             if retry {
                 pending.append(index)
             } else {
@@ -267,6 +297,8 @@ public final class Coordinator {
         if let opened = batchOpened,
            batch.finished.count >= options.batchSize || seconds(since: opened) >= options.batchInterval {
             try commitBatch()
+        } else if !batch.started.isEmpty, seconds(since: lastCommit) >= options.markInterval {
+            try commitBatch()  // running-marks go out soon: a farm that dies must know what it was running
         } else if batchOpened == nil, seconds(since: lastCommit) >= options.heartbeatInterval {
             try ledger.heartbeat()
             lastCommit = clock.now

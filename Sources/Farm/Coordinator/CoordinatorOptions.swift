@@ -4,6 +4,11 @@ public struct CoordinatorOptions: Sendable {
     public var batchSize = 256
     /// …or this many seconds after its first one, whichever comes first.
     public var batchInterval = 0.5
+    /// Started tasks are marked 'running' in the ledger at most this many seconds
+    /// after the previous commit, so a farm that dies (SIGKILL, a dead rank) is
+    /// known to have been running them: that is how a task that kills its rank
+    /// is found and, after its budget, quarantined.
+    public var markInterval = 0.02
     /// After a stop signal, seconds running jobs get to finish before they are killed.
     public var grace = 20.0
     /// Seconds between progress lines on stderr (nil: none).

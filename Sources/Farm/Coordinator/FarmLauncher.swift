@@ -155,7 +155,10 @@ public enum FarmLauncher {
         do {
             let state = try ledger.synchronize()
             let journal = Store.journalMode(for: configuration.database)
-            logger.info("sweep \(sweep.spec.table): \(sweep.taskCount) tasks, \(state.done) done, \(state.failed) failed, \(state.pending.count) to run (\(state.added) new, \(state.interrupted) interrupted earlier); \(transport.workerRanks.count) worker slot(s); journal \(journal)")
+            logger.info("sweep \(sweep.spec.table): \(sweep.taskCount) tasks, \(state.done) done, \(state.failed) failed, \(state.pending.count + state.suspects.count) to run (\(state.added) new, \(state.lost) lost when the last run died); \(transport.workerRanks.count) worker slot(s); journal \(journal)")
+            if state.quarantined > 0 {
+                logger.warning("\(state.quarantined) task(s) quarantined as failed: the farm died while they ran more often than retries allow for lost runs; see farmrun status --failed")
+            }
             let coordinator = Coordinator(ledger: ledger, state: state, transport: transport, options: configuration.options, logger: logger)
             let report = try coordinator.run()
             ledger.releaseLease()

@@ -64,10 +64,10 @@ public final class Ledger {
         self.lease = nil
     }
 
-    /// Records the sweep, creates its new tasks, returns interrupted ones to
-    /// pending, and says what is left to do.
+    /// Records the sweep, creates its new tasks, takes back tasks the last run
+    /// lost, quarantines those lost in too many crashes, and says what is left.
     public func synchronize(now: Double = Date().timeIntervalSince1970) throws -> LedgerState {
-        var state = LedgerState(taskIDs: [], pending: [], failures: [:], done: 0, failed: 0, interrupted: 0, added: 0)
+        var state = LedgerState(taskIDs: [], pending: [], suspects: [], failures: [:], done: 0, failed: 0, lost: 0, quarantined: 0, added: 0)
         let sweep = self.sweep
         try queue.inTransaction(.immediate) { db in
             try checkLease(db)
@@ -80,32 +80,58 @@ public final class Ledger {
                                arguments: [table, sweep.spec.jsonText, now, now])
                 sweepID = db.lastInsertedRowID
             }
-            try db.execute(sql: "UPDATE farm_task SET state = 'pending', interruptions = interruptions + 1 WHERE sweep_id = ? AND state = 'running'",
-                           arguments: [sweepID])
-            state.interrupted = db.changesCount
+            state.lost = try takeBackLostTasks(db, now: now)
 
-            struct Known { var id: Int64; var state: UInt8; var failures: Int }
+            struct Known { var id: Int64; var state: UInt8 }
+            var failuresByID: [Int64: FailureCounts] = [:]  // only tasks that failed or were lost: few
             let count = try Int.fetchOne(db, sql: "SELECT count(*) FROM farm_task WHERE sweep_id = ?", arguments: [sweepID]) ?? 0
             var known = TaskKeyIndex<Known>(capacity: count)
-            let cursor = try Row.fetchCursor(db, sql: "SELECT id, key, state, failures FROM farm_task WHERE sweep_id = ?", arguments: [sweepID])
+            let cursor = try Row.fetchCursor(db, sql: """
+                SELECT id, key, state, failures, failure_counts, failure, lost, lost_share FROM farm_task WHERE sweep_id = ?
+                """, arguments: [sweepID])
             while let row = try cursor.next() {
                 let s: String = row[2]
-                known.insert(Known(id: row[0], state: s == "done" ? 2 : (s == "failed" ? 3 : 0), failures: row[3]), for: row[1])
+                let failures: Int = row[3]
+                let id: Int64 = row[0]
+                if failures > 0 || (row[6] as Int) > 0 {
+                    var counts = FailureCounts(jsonText: row[4], lostShare: row[7], lostRuns: row[6])
+                    // A ledger from before per-class counts: its failures are all of the last class.
+                    if row[4] as String? == nil, failures > 0, let f = (row[5] as String?).flatMap(TaskOutcome.Failure.init(rawValue:)) {
+                        counts.counts[f] = failures
+                    }
+                    failuresByID[id] = counts
+                }
+                known.insert(Known(id: id, state: s == "done" ? 2 : (s == "failed" ? 3 : 0)), for: row[1])
             }
             let insert = try db.makeStatement(sql: "INSERT INTO farm_task (sweep_id, key, params, replicate) VALUES (?, ?, ?, ?)")
             var ids = [Int64](repeating: 0, count: sweep.taskCount)
             var pending: [Int32] = []
-            let retries = sweep.spec.retries
+            // Tasks lost before run after everything else, so a task that kills its rank cannot stop a sweep's progress.
+            var suspects: [Int32] = []
+            var revived: [Int64] = []
+            var quarantined: [(id: Int64, lost: Int, share: Double)] = []
+            let budget = sweep.spec.retries
             for index in 0..<sweep.taskCount {
                 let key = sweep.key(of: index)
                 if let task = known[key] {
                     ids[index] = task.id
+                    let counts = failuresByID[task.id]
+                    let allowed = counts.map(budget.allows) ?? true
                     switch task.state {
                     case 2: state.done += 1
-                    case 3 where task.failures > retries: state.failed += 1
+                    case 3 where !allowed: state.failed += 1
                     default:
+                        if !allowed {  // pending, but lost in more crashes than the budget allows
+                            quarantined.append((task.id, counts?.lostRuns ?? 0, counts?.lostShare ?? 0))
+                            state.failed += 1
+                            continue
+                        }
+                        if task.state == 3 { revived.append(task.id) }  // its budget was raised in the edited sweep
+                        if let counts {
+                            state.failures[Int32(index)] = counts
+                            if counts.lostRuns > 0 { suspects.append(Int32(index)); continue }
+                        }
                         pending.append(Int32(index))
-                        if task.failures > 0 { state.failures[Int32(index)] = task.failures }
                     }
                 } else {
                     try insert.execute(arguments: [sweepID, key, sweep.parametersJSON(of: index), sweep.address(of: index).replicate])
@@ -114,16 +140,47 @@ public final class Ledger {
                     state.added += 1
                 }
             }
-            // Failed tasks whose budget was raised in the edited sweep run again.
-            try db.execute(sql: "UPDATE farm_task SET state = 'pending' WHERE sweep_id = ? AND state = 'failed' AND failures <= ?",
-                           arguments: [sweepID, retries])
+            for id in revived {
+                try db.execute(sql: "UPDATE farm_task SET state = 'pending' WHERE id = ?", arguments: [id])
+            }
+            for task in quarantined {
+                let message = "quarantined: the farm died \(task.lost) time\(task.lost == 1 ? "" : "s") while it ran (its worker rank or farmrun was killed), "
+                    + "a share of \(ParameterValue.shortest(task.share)) crashes, over its lost budget of \(budget.budget(for: .lost)); "
+                    + "run it alone to see why, or raise retries: {lost: N}"
+                try db.execute(sql: "UPDATE farm_task SET state = 'failed', failure = 'lost', error = ? WHERE id = ?", arguments: [message, task.id])
+            }
+            state.quarantined = quarantined.count
             state.taskIDs = ids
             state.pending = pending
+            state.suspects = suspects.sorted { a, b in
+                let (x, y) = (state.failures[a]?.lostShare ?? 0, state.failures[b]?.lostShare ?? 0)
+                return x != y ? x < y : a < b
+            }
             try prepareResultsTable(db)
             return .commit
         }
         taskIDs = state.taskIDs
         return state
+    }
+
+    /// Tasks still 'running' were lost: the coordinator that ran them died
+    /// without recording them (SIGKILL, a dead rank, a node failure). Each gets
+    /// a `lost` attempt and 1/k of the blame when k tasks were lost together,
+    /// and goes back to pending. Returns k.
+    private func takeBackLostTasks(_ db: Database, now: Double) throws -> Int {
+        let lost = try Int.fetchOne(db, sql: "SELECT count(*) FROM farm_task WHERE sweep_id = ? AND state = 'running'", arguments: [sweepID]) ?? 0
+        guard lost > 0 else { return 0 }
+        try db.execute(sql: """
+            INSERT INTO farm_attempt (task_id, outcome, rank, host, started_at, finished_at, lost_with)
+            SELECT id, 'lost', rank, host, started_at, ?, ? FROM farm_task WHERE sweep_id = ? AND state = 'running'
+            """, arguments: [now, lost, sweepID])
+        let message = "the farm ended while it ran (its worker rank died, or farmrun was killed without a chance to stop it); "
+            + "\(lost) task\(lost == 1 ? " was" : "s were") running then"
+        try db.execute(sql: """
+            UPDATE farm_task SET state = 'pending', lost = lost + 1, lost_share = lost_share + ?, failure = 'lost', error = ?
+            WHERE sweep_id = ? AND state = 'running'
+            """, arguments: [1.0 / Double(lost), message, sweepID])
+        return lost
     }
 
     /// Makes sure an existing results table has `task_id` with a unique index.
@@ -210,6 +267,15 @@ public final class Ledger {
         }
     }
 
+    /// One row of farm_attempt: where and how a run of task `id` ended, and what it cost.
+    private func recordAttempt(_ o: TaskOutcome, id: Int64, outcome: String, in db: Database, now: Double) throws {
+        try db.cachedStatement(sql: """
+            INSERT INTO farm_attempt (task_id, outcome, exit_status, signal, wall_seconds, cpu_seconds, max_rss_kib, rank, host, started_at, finished_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """).execute(arguments: [id, outcome, o.exitCode, o.signal, o.wallSeconds, o.usage?.cpuSeconds, o.usage?.maxRSSKiB,
+                                     o.rank, o.host, o.startedAt, now])
+    }
+
     /// Records one finished run; false if its result could not be stored.
     private func record(_ f: CommitBatch.Finished, command: String?, in db: Database, now: Double) throws -> Bool {
         let o = f.outcome
@@ -236,6 +302,7 @@ public final class Ledger {
                     // (The result is found by its task_id, unique in the results table; farm_task.result_rowid
                     // is no longer written: one statement less per result.)
                     try table.insert(row, in: db)
+                    try recordAttempt(o, id: id, outcome: "done", in: db, now: now)
                 }
                 try db.cachedStatement(sql: "RELEASE farm_result").execute()
                 return true
@@ -259,14 +326,17 @@ public final class Ledger {
         let statement = try db.cachedStatement(sql: """
             UPDATE farm_task SET state = ?, failures = failures + ?, interruptions = interruptions + ?, failure = ?, error = ?,
             exit_status = ?, signal = ?, wall_seconds = ?, rank = ?, host = ?, stderr_tail = ?, stdout_head = ?,
-            started_at = ?, finished_at = ?, command = coalesce(?, command)
+            started_at = ?, finished_at = ?, command = coalesce(?, command),
+            failure_counts = CASE WHEN ? THEN failure_counts
+                ELSE json_set(coalesce(failure_counts, '{}'), '$.' || ?, coalesce(json_extract(failure_counts, '$.' || ?), 0) + 1) END
             WHERE id = ? AND state != 'done'
             """)
         try statement.execute(arguments: [
             state, interrupted ? 0 : 1, interrupted ? 1 : 0, failure.rawValue, message,
             o.exitCode, o.signal, o.wallSeconds, o.rank, o.host, o.stderrTail, o.stdoutHead,
-            o.startedAt, now, command, id,
+            o.startedAt, now, command, interrupted, failure.rawValue, failure.rawValue, id,
         ])
+        if db.changesCount == 1 { try recordAttempt(o, id: id, outcome: failure.rawValue, in: db, now: now) }
     }
 
     /// The stored row: `task_id`, the job's keys, then parameters the job did not print.

@@ -1,7 +1,8 @@
 import GRDB
 
 /// farm's own tables beside the results: the sweeps, every task's state and
-/// last attempt, and the coordinator's lease. Created on first use; a results
+/// last attempt, every attempt (farm_attempt: where it ran, how it ended, its
+/// wall and CPU time and peak memory), and the coordinator's lease. Created on first use; a results
 /// database without them (the seed's) gains them without changing its data.
 enum LedgerSchema {
     static let version = 1
@@ -37,9 +38,27 @@ enum LedgerSchema {
                 started_at REAL,
                 finished_at REAL,
                 result_rowid INTEGER,
+                failure_counts TEXT,
+                lost INTEGER NOT NULL DEFAULT 0,
+                lost_share REAL NOT NULL DEFAULT 0,
                 UNIQUE (sweep_id, key)
             );
             CREATE INDEX IF NOT EXISTS farm_task_by_state ON farm_task (sweep_id, state);
+            CREATE TABLE IF NOT EXISTS farm_attempt (
+                id INTEGER PRIMARY KEY,
+                task_id INTEGER NOT NULL REFERENCES farm_task(id),
+                outcome TEXT NOT NULL,
+                exit_status INTEGER,
+                signal INTEGER,
+                wall_seconds REAL,
+                cpu_seconds REAL,
+                max_rss_kib INTEGER,
+                rank INTEGER,
+                host TEXT,
+                started_at REAL,
+                finished_at REAL,
+                lost_with INTEGER
+            );
             CREATE TABLE IF NOT EXISTS farm_lease (
                 id INTEGER PRIMARY KEY CHECK (id = 1),
                 holder TEXT NOT NULL,
@@ -50,6 +69,20 @@ enum LedgerSchema {
                 heartbeat_at REAL NOT NULL
             );
             """)
+        try addMissingColumns(in: db)
+    }
+
+    /// Columns added since the first ledgers; a ledger written by an older farm gains them.
+    private static func addMissingColumns(in db: Database) throws {
+        let have = Set(try db.columns(in: "farm_task").map { $0.name.lowercased() })
+        let added = [
+            ("failure_counts", "TEXT"),
+            ("lost", "INTEGER NOT NULL DEFAULT 0"),
+            ("lost_share", "REAL NOT NULL DEFAULT 0"),
+        ]
+        for (name, type) in added where !have.contains(name) {
+            try db.execute(sql: "ALTER TABLE farm_task ADD COLUMN \(name) \(type)")
+        }
     }
 
     static func exists(in db: Database) throws -> Bool {

@@ -5,13 +5,18 @@ public struct LedgerState: Sendable {
     public var taskIDs: [Int64]
     /// Indices of tasks to run, in expansion order.
     public var pending: [Int32]
-    /// Failures so far of pending tasks that already failed at least once.
-    public var failures: [Int32: Int]
+    /// Tasks to run that an earlier run lost, least suspected first: they run
+    /// after everything else, so a task that kills its rank cannot stall a sweep.
+    public var suspects: [Int32]
+    /// Failures so far, per class, of pending tasks that already failed or were lost.
+    public var failures: [Int32: FailureCounts]
     public var done: Int
     /// Tasks that failed for good (their retry budget is used up).
     public var failed: Int
-    /// Tasks that were running when an earlier coordinator stopped.
-    public var interrupted: Int
+    /// Tasks the last run lost: still running when its coordinator died.
+    public var lost: Int
+    /// Tasks quarantined by this sync: lost in more crashes than their budget allows.
+    public var quarantined: Int
     /// Tasks created by this sync (new sweep, or values/replicates added).
     public var added: Int
 }

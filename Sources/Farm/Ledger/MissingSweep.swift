@@ -35,12 +35,14 @@ public enum MissingSweep {
         }
         text += "replicates: \(spec.replicates)\n"
         if let timeout = spec.timeout { text += "timeout: \(ParameterValue.shortest(timeout))s\n" }
-        // A failed task runs again while its failures do not exceed retries: give each one more try.
+        // A failed task runs again while its failures of each class stay within the budget: give each
+        // one more try. (A task quarantined as lost is left so: it killed its rank each time it ran.)
         let failures = missing.map(\.failures).max() ?? 0
-        if failures > spec.retries {
+        let retries = spec.retries.raised(to: failures)
+        if retries != spec.retries {
             text += "# retries raised from \(spec.retries) so that failed tasks get one more try\n"
         }
-        text += "retries: \(max(spec.retries, failures))\n"
+        text += "retries: \(retries)\n"
         return text
     }
 

@@ -16,6 +16,9 @@ public struct TaskOutcome: Sendable, Equatable {
         case spawn
         /// The result could not be stored (e.g. a key that is not a usable column name).
         case store
+        /// The farm ended while the job ran (its worker rank died, or farmrun was
+        /// killed without a chance to stop it): found by the next run.
+        case lost
     }
 
     public enum Status: Sendable, Equatable {
@@ -36,9 +39,12 @@ public struct TaskOutcome: Sendable, Equatable {
     public var stderrTail: String
     /// The first bytes of stdout, kept when stdout was not a result.
     public var stdoutHead: String
+    /// CPU time and peak memory of the job (nil when it never ran or could not be read).
+    public var usage: ChildUsage?
 
     public init(taskID: Int64, status: Status, exitCode: Int32? = nil, signal: Int32? = nil, startedAt: Double = 0,
-                wallSeconds: Double = 0, host: String = "", rank: Int = 0, stderrTail: String = "", stdoutHead: String = "") {
+                wallSeconds: Double = 0, host: String = "", rank: Int = 0, stderrTail: String = "", stdoutHead: String = "",
+                usage: ChildUsage? = nil) {
         self.taskID = taskID
         self.status = status
         self.exitCode = exitCode
@@ -49,6 +55,7 @@ public struct TaskOutcome: Sendable, Equatable {
         self.rank = rank
         self.stderrTail = stderrTail
         self.stdoutHead = stdoutHead
+        self.usage = usage
     }
 
     public var failure: Failure? {

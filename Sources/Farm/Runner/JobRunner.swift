@@ -120,8 +120,14 @@ public struct JobRunner: Sendable {
                         case .stdout(let c): captured.stdout = c; streamsOpen -= 1
                         case .stderr(let c): captured.stderr = c; streamsOpen -= 1
                         case .stop(let reason): captured.stop = reason
+                        case .exited(let usage): captured.usage = usage; group.cancelAll()
                         }
-                        if streamsOpen == 0 { group.cancelAll() }
+                        if streamsOpen == 0 {
+                            // Output is over: read the job's CPU time and peak memory once it has
+                            // exited (the watchdog still enforces the timeout meanwhile).
+                            streamsOpen = -1
+                            group.addTask { .exited(await ChildUsage.awaitExit(of: pid)) }
+                        }
                     }
                     return captured
                 }
@@ -133,6 +139,7 @@ public struct JobRunner: Sendable {
             let captured = result.closureResult
             outcome.wallSeconds = Double((clock.now - start) / .milliseconds(1)) / 1000
             outcome.stderrTail = captured.stderr.text
+            outcome.usage = captured.usage
             switch result.terminationStatus {
             case .exited(let code): outcome.exitCode = code
             case .signaled(let signal): outcome.signal = signal
@@ -192,11 +199,13 @@ struct Captured: Sendable {
         case stdout(BoundedCapture)
         case stderr(TailCapture)
         case stop(Watchdog.StopReason?)
+        case exited(ChildUsage?)
     }
 
     var stdout = BoundedCapture(limit: 0)
     var stderr = TailCapture(capacity: 0)
     var stop: Watchdog.StopReason?
+    var usage: ChildUsage?
 }
 
 final class OutcomeBox: @unchecked Sendable {

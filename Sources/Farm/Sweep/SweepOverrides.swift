@@ -7,7 +7,7 @@ public struct SweepOverrides: Sendable {
     public var replicates: Int?
     public var table: String?
     public var timeout: String?
-    public var retries: Int?
+    public var retries: RetryBudget?
 
     public init() {}
 
@@ -46,7 +46,6 @@ public struct SweepOverrides: Sendable {
             spec.timeout = seconds > 0 ? seconds : nil
         }
         if let retries {
-            guard retries >= 0 else { throw SweepError("--retries must be 0 or more") }
             spec.retries = retries
         }
         return spec

@@ -32,6 +32,7 @@ extension SweepSpec {
         default: timeout = nil
         }
         self.init(command: command, table: table, parameters: parameters, condition: condition,
-                  replicates: integer("replicates", 1), timeout: timeout, retries: integer("retries", 0))
+                  replicates: integer("replicates", 1), timeout: timeout,
+                  retries: member("retries").flatMap(RetryBudget.init(json:)) ?? 0)
     }
 }

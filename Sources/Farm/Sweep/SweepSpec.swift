@@ -12,13 +12,13 @@ public struct SweepSpec: Sendable, Equatable {
     public var replicates: Int
     /// Per-task time limit in seconds (nil: none).
     public var timeout: Double?
-    /// How many times a failed task is run again.
-    public var retries: Int
+    /// How many times a failed task is run again, per failure class.
+    public var retries: RetryBudget
 
     public static let defaultTable = "results"
 
     public init(command: [String], table: String = SweepSpec.defaultTable, parameters: [ParameterDomain],
-                condition: String? = nil, replicates: Int = 1, timeout: Double? = nil, retries: Int = 0) {
+                condition: String? = nil, replicates: Int = 1, timeout: Double? = nil, retries: RetryBudget = 0) {
         self.command = command
         self.table = table
         self.parameters = parameters
@@ -90,10 +90,7 @@ public struct SweepSpec: Sendable, Equatable {
                 let seconds = try DurationText.seconds(s, what: "timeout")
                 spec.timeout = seconds > 0 ? seconds : nil
             case "retries":
-                guard let s = value.scalar?.string, let n = Int(s), n >= 0 else {
-                    throw SweepError("retries must be a whole number of 0 or more (got \(describe(value)))")
-                }
-                spec.retries = n
+                spec.retries = try RetryBudget.parse(value)
             default:
                 throw SweepError("unknown key \"\(key)\"; a sweep has \(knownKeys.joined(separator: ", "))")
             }
@@ -156,7 +153,7 @@ public struct SweepSpec: Sendable, Equatable {
             ("table", .string(table)),
             ("parameters", .object(parameters.map { ($0.name, .array($0.values.map(\.json))) })),
             ("replicates", .integer(Int64(replicates))),
-            ("retries", .integer(Int64(retries))),
+            ("retries", retries.json),
         ]
         if let condition { members.append(("where", .string(condition))) }
         if let timeout { members.append(("timeout", .real(timeout))) }

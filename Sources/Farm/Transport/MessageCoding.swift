@@ -25,6 +25,7 @@ public enum MessageCoding {
             w.optionalI32(o.exitCode); w.optionalI32(o.signal)
             w.f64(o.startedAt); w.f64(o.wallSeconds); w.string(o.host); w.i64(Int64(o.rank))
             w.string(o.stderrTail); w.string(o.stdoutHead)
+            if let usage = o.usage { w.u8(1); w.f64(usage.cpuSeconds); w.i64(usage.maxRSSKiB) } else { w.u8(0) }
         case .signalled(let s):
             w.u8(4); w.i64(Int64(s))
         case .abort:
@@ -59,10 +60,12 @@ public enum MessageCoding {
                 guard let f = TaskOutcome.Failure(rawValue: try r.string()) else { throw TransportError("unknown failure class in a message") }
                 status = .failed(f, message: try r.string())
             }
-            return .outcome(TaskOutcome(
+            var outcome = TaskOutcome(
                 taskID: id, status: status, exitCode: try r.optionalI32(), signal: try r.optionalI32(),
                 startedAt: try r.f64(), wallSeconds: try r.f64(), host: try r.string(), rank: Int(try r.i64()),
-                stderrTail: try r.string(), stdoutHead: try r.string()))
+                stderrTail: try r.string(), stdoutHead: try r.string())
+            if try r.u8() == 1 { outcome.usage = ChildUsage(cpuSeconds: try r.f64(), maxRSSKiB: try r.i64()) }
+            return .outcome(outcome)
         case 4: return .signalled(Int32(try r.i64()))
         case 5: return .abort
         case 6: return .stop
