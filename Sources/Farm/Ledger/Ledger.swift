@@ -145,7 +145,7 @@ public final class Ledger {
             }
             for task in quarantined {
                 let message = "quarantined: the farm died \(task.lost) time\(task.lost == 1 ? "" : "s") while it ran (its worker rank or farmrun was killed), "
-                    + "a share of \(ParameterValue.shortest(task.share)) crashes, over its lost budget of \(budget.budget(for: .lost)); "
+                    + "a share of \((task.share * 100).rounded() / 100) crashes, over its lost budget of \(budget.budget(for: .lost)); "
                     + "run it alone to see why, or raise retries: {lost: N}"
                 try db.execute(sql: "UPDATE farm_task SET state = 'failed', failure = 'lost', error = ? WHERE id = ?", arguments: [message, task.id])
             }

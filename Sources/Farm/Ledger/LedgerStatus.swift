@@ -111,7 +111,8 @@ public enum LedgerStatus {
         }
         for row in failures {
             let state: String = row[3]
-            text += "    task \(row[0] as Int64) \(row[1] as String) replicate \(row[2] as Int) [\(state)]: \(row[5] as String? ?? (row[4] as String? ?? ""))\n"
+            let label = [state, row[4] as String? ?? ""].filter { !$0.isEmpty }.joined(separator: ", ")
+            text += "    task \(row[0] as Int64) \(row[1] as String) replicate \(row[2] as Int) [\(label)]: \(row[5] as String? ?? (row[4] as String? ?? ""))\n"
             if let lastLine = FailureCauses.lastLine(of: row[6]) { text += "      stderr: \(lastLine)\n" }
             if options.listFailed, let command: String = row[7],
                case .array(let items)? = try? JSONParser.parseOne(Array(command.utf8)) {
