@@ -60,7 +60,7 @@ for mix in noop python uneven; do
     cap=$((n < slow_cap ? n : slow_cap))
     head -n "$cap" "$work/$mix/$mix.sh" >"$work/$mix/capped.sh"
     # For the shell-line contenders: the command piped into a dbtool insert.
-    sed "s|\$| \| $bin/dbtool insert $work/$mix/DB|" "$work/$mix/$mix.sh" >"$work/$mix/insert.sh"
+    sed "s|\$| \| $bin/dbtool insert DB|" "$work/$mix/$mix.sh" >"$work/$mix/insert.sh"
 done
 
 slurm_ok=0

@@ -7,7 +7,7 @@ tasks=$1 db=$2 slots=$3
 here=$(cd "$(dirname "$0")" && pwd)
 n=0
 while IFS= read -r line; do
-    eval "srun -n1 -c1 --exclusive --quiet $line" | python3 "$here/dbtool.py" insert "$db" &
+    eval "srun -n1 -c1 --exclusive --quiet $line" </dev/null | python3 "$here/dbtool.py" insert "$db" &
     n=$((n + 1))
     if ((n % slots == 0)); then wait; fi
 done <"$tasks"
