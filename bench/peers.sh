@@ -106,7 +106,7 @@ for mix in noop python uneven; do
     fi
     measure "$mix" "HyperQueue local cluster" "$n" "$d/hq.db" -- env PYTHONPATH=bench "$venv/bin/python" bench/peers_hyperqueue.py "$d/$mix.jsonl" "$d/hq.db" "$slots" "$d/hq"
     measure "$mix" "mpi4py.futures MPIPoolExecutor" "$n" "$d/mpi4py.db" -- env PYTHONPATH=bench mpirun --oversubscribe -n $((slots + 1)) "$venv/bin/python" -m mpi4py.futures bench/peers_mpi4py.py "$d/$mix.jsonl" "$d/mpi4py.db"
-    sed "s|DB\$|$d/disbatch.db|" "$d/insert.sh" | head -n "$cap" >"$d/disbatch.tasks"
+    head -n "$cap" "$d/insert.sh" | sed "s|DB\$|$d/disbatch.db|" >"$d/disbatch.tasks"
     mkdir -p "$d/disbatch"
     measure "$mix" "disBatch + dbtool insert" "$cap" "$d/disbatch.db" -- "$venv/bin/disBatch" -s "localhost:$slots" -p "$d/disbatch/" "$d/disbatch.tasks"
     if ((slurm_ok)); then
