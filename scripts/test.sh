@@ -3,7 +3,8 @@
 # Debian's packages if missing, starts the local Slurm cluster (tests that
 # need it are skipped without it, unless FARM_REQUIRE_SLURM=1), builds, and
 # runs every test: unit tests, real SQLite files and child processes, real
-# mpirun, and sbatch against the local cluster.
+# mpirun, and sbatch against the local cluster; then the multi-host tests
+# (tests/cluster: test hosts from network namespaces, mpirun and Slurm over them).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh --slurm
@@ -14,4 +15,11 @@ if [[ -x slurm/local-cluster.sh ]]; then
     eval "$(bash slurm/local-cluster.sh env)"
 fi
 swift build --build-tests 2>&1 | grep -E "warning:|error:|Build complete" | sort -u
-swift test --skip-build "$@"
+if (($#)); then
+    swift test --skip-build "$@"
+else
+    # The multi-host tests (three hosts from network namespaces, each with several ranks) run
+    # after the rest, alone: on a 2-core machine they would slow every other suite down.
+    swift test --skip-build --skip MultiHostTests
+    swift test --skip-build --filter MultiHostTests
+fi

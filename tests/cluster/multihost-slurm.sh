@@ -17,6 +17,10 @@ mkdir -p "$work"
 cleanup() { ((keep)) || { "$here/slurm-hosts.sh" stop; "$here/hosts.sh" down; rm -rf "$work"; }; }
 trap cleanup EXIT
 eval "$("$here/slurm-hosts.sh" env)"
+# The jobs see the build only if it is outside /tmp: run a copy from the shared folder.
+mkdir -p "$work/bin"
+cp "$bin/farmrun" "$bin/dbtool" "$work/bin/"
+bin=$work/bin
 py=$(python3 -c 'import sys; print(sys.executable)')
 cat >"$work/job.sbatch" <<JOB
 #!/bin/bash
