@@ -21,7 +21,7 @@ socket=$dir/munge/munge.socket.2
 
 die() { echo "local-cluster: $*" >&2; exit 1; }
 
-running() { [[ -f $1 ]] && kill -0 "$(cat "$1")" 2>/dev/null; }
+source "$(dirname "${BASH_SOURCE[0]}")/test-cluster-lib.sh"
 
 write_config() {
     mkdir -p "$dir"/{etc,state,spool,log,munge,run}
@@ -32,32 +32,13 @@ ClusterName=farmlocal
 SlurmctldHost=$node
 SlurmctldPort=6917
 SlurmdPort=6918
-SlurmUser=root
-SlurmdUser=root
-AuthType=auth/munge
-CredType=cred/munge
-AuthInfo=socket=$socket,cred_expire=10
 StateSaveLocation=$dir/state
 SlurmdSpoolDir=$dir/spool
 SlurmctldPidFile=$dir/run/slurmctld.pid
 SlurmdPidFile=$dir/run/slurmd.pid
 SlurmctldLogFile=$dir/log/slurmctld.log
 SlurmdLogFile=$dir/log/slurmd.log
-ProctrackType=proctrack/linuxproc
-TaskPlugin=task/none
-SelectType=select/cons_tres
-SelectTypeParameters=CR_CPU
-SlurmdParameters=config_overrides
-MpiDefault=pmix
-JobRequeue=1
-KillWait=5
-MinJobAge=600
-MailProg=/bin/true
-ReturnToService=2
-SchedulerParameters=sched_interval=2
-AccountingStorageType=accounting_storage/none
-JobAcctGatherType=jobacct_gather/none
-JobCompType=jobcomp/none
+$(test_cluster_settings "$socket")
 NodeName=$node CPUs=$cpus State=UNKNOWN
 PartitionName=debug Nodes=ALL Default=YES MaxTime=INFINITE State=UP
 CONF
@@ -74,12 +55,7 @@ start() {
     fi
     stop >/dev/null 2>&1 || true
     write_config
-    if [[ ! -f $dir/munge/munge.key ]]; then
-        mungekey -c -k "$dir/munge/munge.key" >/dev/null
-        chmod 600 "$dir/munge/munge.key"
-    fi
-    munged --socket="$socket" --key-file="$dir/munge/munge.key" --pid-file="$dir/run/munged.pid" \
-        --log-file="$dir/log/munged.log" --seed-file="$dir/munge/munged.seed"
+    start_test_munged "$dir" "$socket"
     export SLURM_CONF=$conf
     slurmctld -i -f "$conf"
     slurmd -f "$conf" -N "$node"

@@ -16,7 +16,7 @@ socket=$dir/munge/munge.socket.2
 cpus=${FARM_SLURM_CPUS:-4}
 
 die() { echo "slurm-hosts: $*" >&2; exit 1; }
-running() { [[ -f $1 ]] && kill -0 "$(cat "$1")" 2>/dev/null; }
+source "$here/../../slurm/test-cluster-lib.sh"
 
 write_config() {
     local n=$1
@@ -28,31 +28,13 @@ ClusterName=farmhosts
 SlurmctldHost=fh1(10.77.0.1)
 SlurmctldPort=6927
 SlurmdPort=6928
-SlurmUser=root
-SlurmdUser=root
-AuthType=auth/munge
-CredType=cred/munge
-AuthInfo=socket=$socket,cred_expire=10
 StateSaveLocation=$dir/state
 SlurmdSpoolDir=$dir/spool/%n
 SlurmctldPidFile=$dir/run/slurmctld.pid
 SlurmdPidFile=$dir/run/slurmd-%n.pid
 SlurmctldLogFile=$dir/log/slurmctld.log
 SlurmdLogFile=$dir/log/slurmd-%n.log
-ProctrackType=proctrack/linuxproc
-TaskPlugin=task/none
-SelectType=select/cons_tres
-SelectTypeParameters=CR_CPU
-SlurmdParameters=config_overrides
-MpiDefault=pmix
-KillWait=5
-MinJobAge=600
-MailProg=/bin/true
-ReturnToService=2
-SchedulerParameters=sched_interval=2
-AccountingStorageType=accounting_storage/none
-JobAcctGatherType=jobacct_gather/none
-JobCompType=jobcomp/none
+$(test_cluster_settings "$socket")
 NodeName=fh[1-$n] NodeAddr=10.77.0.[1-$n] CPUs=$cpus State=UNKNOWN
 PartitionName=hosts Nodes=ALL Default=YES MaxTime=INFINITE State=UP
 CONF
@@ -66,9 +48,7 @@ start() {
     stop >/dev/null 2>&1 || true
     write_config "$n"
     mkdir -p "$dir"/spool/fh{1..9}
-    [[ -f $dir/munge/munge.key ]] || { mungekey -c -k "$dir/munge/munge.key" >/dev/null; chmod 600 "$dir/munge/munge.key"; }
-    munged --socket="$socket" --key-file="$dir/munge/munge.key" --pid-file="$dir/run/munged.pid" \
-        --log-file="$dir/log/munged.log" --seed-file="$dir/munge/munged.seed"
+    start_test_munged "$dir" "$socket"
     export SLURM_CONF=$conf
     "$here/hosts.sh" exec fh1 slurmctld -i -f "$conf"
     for k in $(seq 1 "$n"); do

@@ -22,8 +22,7 @@ public final class Coordinator {
     private var workers: [Int: WorkerState] = [:]
     private var idle: [Int] = []
     private var busyCount = 0
-    private var pending: [Int32]
-    private var pendingHead = 0
+    private var pending: FIFOQueue<Int32>
     private var batch = CommitBatch()
     private var batchOpened: ContinuousClock.Instant?
     private var lastCommit: ContinuousClock.Instant
@@ -40,8 +39,7 @@ public final class Coordinator {
     /// Tasks set aside because they would not finish before the deadline.
     private var deferred: [Int32] = []
     /// Tasks an earlier run lost (see `LedgerState.suspects`), and those of them running now.
-    private var suspects: [Int32]
-    private var suspectHead = 0
+    private var suspects: FIFOQueue<Int32>
     private var suspectsRunning: Set<Int32> = []
 
     public init(ledger: Ledger, state: LedgerState, transport: any Transport, options: CoordinatorOptions, logger: Logger) {
@@ -51,8 +49,8 @@ public final class Coordinator {
         self.transport = transport
         self.options = options
         self.logger = logger
-        pending = state.pending
-        suspects = state.suspects
+        pending = FIFOQueue(state.pending)
+        suspects = FIFOQueue(state.suspects)
         started = clock.now
         lastCommit = started
         lastProgress = started
@@ -71,7 +69,7 @@ public final class Coordinator {
         }
     }
 
-    private var hasPending: Bool { pendingHead < pending.count || suspectHead < suspects.count }
+    private var hasPending: Bool { !pending.isEmpty || !suspects.isEmpty }
     private var draining: Bool { drainDeadline != nil }
 
     /// Runs until every task is done or failed for good, or a stop signal ends the run.
@@ -180,20 +178,11 @@ public final class Coordinator {
 
     /// The next pending task; once none is left, the next suspect that may start.
     private func takeNext() -> Int32? {
-        if pendingHead < pending.count {
-            let index = pending[pendingHead]
-            pendingHead += 1
-            if pendingHead > 65536 && pendingHead * 2 > pending.count {
-                pending.removeFirst(pendingHead)
-                pendingHead = 0
-            }
-            return index
-        }
-        guard suspectHead < suspects.count, mayStartSuspect(suspects[suspectHead]) else { return nil }
-        let index = suspects[suspectHead]
-        suspectHead += 1
-        suspectsRunning.insert(index)
-        return index
+        if let index = pending.popFirst() { return index }
+        guard let next = suspects.first, mayStartSuspect(next) else { return nil }
+        _ = suspects.popFirst()
+        suspectsRunning.insert(next)
+        return next
     }
 
     /// Suspects lost once run side by side; one lost twice or more runs with no

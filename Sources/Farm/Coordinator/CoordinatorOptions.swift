@@ -9,6 +9,8 @@ public struct CoordinatorOptions: Sendable {
     /// known to have been running them: that is how a task that kills its rank
     /// is found and, after its budget, quarantined.
     public var markInterval = 0.02
+    /// The least `markInterval` on a rollback journal (network filesystems), where a commit syncs.
+    public static let networkMarkInterval = 0.25
     /// After a stop signal, seconds running jobs get to finish before they are killed.
     public var grace = 20.0
     /// Seconds between progress lines on stderr (nil: none).

@@ -159,7 +159,12 @@ public enum FarmLauncher {
             if state.quarantined > 0 {
                 logger.warning("\(state.quarantined) task(s) quarantined as failed: the farm died while they ran more often than retries allow for lost runs; see farmrun status --failed")
             }
-            let coordinator = Coordinator(ledger: ledger, state: state, transport: transport, options: configuration.options, logger: logger)
+            var options = configuration.options
+            if journal.lowercased() != "wal" {
+                // A rollback-journal commit syncs on a network filesystem (ms each): mark running tasks less often.
+                options.markInterval = max(options.markInterval, CoordinatorOptions.networkMarkInterval)
+            }
+            let coordinator = Coordinator(ledger: ledger, state: state, transport: transport, options: options, logger: logger)
             let report = try coordinator.run()
             ledger.releaseLease()
             writeSummary(report.jsonText, to: configuration.summaryPath, logger: logger)

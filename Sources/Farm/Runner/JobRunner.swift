@@ -126,7 +126,12 @@ public struct JobRunner: Sendable {
                             // Output is over: read the job's CPU time and peak memory once it has
                             // exited (the watchdog still enforces the timeout meanwhile).
                             streamsOpen = -1
-                            group.addTask { .exited(await ChildUsage.awaitExit(of: pid)) }
+                            if let usage = ChildUsage.ofExited(pid) {  // the usual case: it has already exited
+                                captured.usage = usage
+                                group.cancelAll()
+                            } else {
+                                group.addTask { .exited(await ChildUsage.awaitExit(of: pid)) }
+                            }
                         }
                     }
                     return captured

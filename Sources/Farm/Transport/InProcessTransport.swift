@@ -53,8 +53,7 @@ public final class InProcessTransport: Transport, @unchecked Sendable {
 /// A queue of envelopes with a blocking, timed take.
 final class Mailbox: @unchecked Sendable {
     private let condition = NSCondition()
-    private var queue: [Envelope] = []
-    private var head = 0
+    private var queue = FIFOQueue<Envelope>()
 
     func put(_ envelope: Envelope) {
         condition.lock()
@@ -66,17 +65,10 @@ final class Mailbox: @unchecked Sendable {
     func take(timeout: Double) -> Envelope? {
         condition.lock()
         defer { condition.unlock() }
-        if head == queue.count && timeout > 0 {
+        if queue.isEmpty && timeout > 0 {
             let limit = Date(timeIntervalSinceNow: timeout)
-            while head == queue.count && condition.wait(until: limit) {}
+            while queue.isEmpty && condition.wait(until: limit) {}
         }
-        guard head < queue.count else { return nil }
-        let envelope = queue[head]
-        head += 1
-        if head > 1024 && head * 2 > queue.count {
-            queue.removeFirst(head)
-            head = 0
-        }
-        return envelope
+        return queue.popFirst()
     }
 }

@@ -10,8 +10,7 @@ import Foundation
 public final class SimulatedWorkers: Transport {
     public let rank = 0
     public let workerRanks: [Int]
-    private var inbox: [Envelope] = []
-    private var head = 0
+    private var inbox: FIFOQueue<Envelope>
     /// How many tasks were answered.
     public private(set) var answered = 0
     /// When the first task was sent (seconds since 1970), for the resume-cost figure.
@@ -19,7 +18,7 @@ public final class SimulatedWorkers: Transport {
 
     public init(workers: Int) {
         workerRanks = Array(1...max(1, workers))
-        inbox = workerRanks.map { Envelope(source: $0, message: .ready(host: "simulated")) }
+        inbox = FIFOQueue(workerRanks.map { Envelope(source: $0, message: .ready(host: "simulated")) })
     }
 
     public func send(_ message: Message, to destination: Int) throws {
@@ -33,13 +32,6 @@ public final class SimulatedWorkers: Transport {
     }
 
     public func receive(timeout: Double) throws -> Envelope? {
-        guard head < inbox.count else { return nil }
-        let envelope = inbox[head]
-        head += 1
-        if head > 4096 && head * 2 > inbox.count {
-            inbox.removeFirst(head)
-            head = 0
-        }
-        return envelope
+        inbox.popFirst()
     }
 }
