@@ -44,6 +44,20 @@ import Testing
         #expect(try attempts("hang").count == 1)
     }
 
+    @Test func aLoweredBudgetFailsAPendingTaskWithoutCallingItQuarantined() throws {
+        let folder = TemporaryFolder()
+        let db = folder.file("r.db")
+        let job = ["/bin/sh", "-c", "exit 3"]
+        // One failed run, retry pending (budget 5), then stopped by --max-tasks.
+        let first = try runProcess([Binaries.farmrun, "--db", db, "--jobs", "1", "-p", "x=1", "--retries", "5", "--max-tasks", "1",
+                                    "--progress", "0", "--"] + job)
+        #expect(try scalar(db, "SELECT state || ' ' || failures FROM farm_task") == "pending 1", "\(first.stderr)")
+        let second = try runProcess([Binaries.farmrun, "--db", db, "--jobs", "1", "-p", "x=1", "--retries", "0", "--progress", "0", "--"] + job)
+        #expect(second.status == 1, "\(second.stderr)")
+        #expect(!second.stderr.contains("quarantined"))
+        #expect(try scalar(db, "SELECT state || ' ' || failure FROM farm_task") == "failed exit")
+    }
+
     @Test func retriesAcceptANumberOrAMapAndRefuseUnknownClasses() throws {
         let spec = try SweepSpec.parse(yaml: "command: [echo]\nparameters: {x: [1]}\nretries: {exit: 2, timeout: 0, default: 1}\n")
         #expect(spec.retries.budget(for: .exit) == 2)

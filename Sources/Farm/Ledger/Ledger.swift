@@ -110,6 +110,7 @@ public final class Ledger {
             var suspects: [Int32] = []
             var revived: [Int64] = []
             var quarantined: [(id: Int64, lost: Int, share: Double)] = []
+            var overBudget: [Int64] = []
             let budget = sweep.spec.retries
             for index in 0..<sweep.taskCount {
                 let key = sweep.key(of: index)
@@ -121,8 +122,12 @@ public final class Ledger {
                     case 2: state.done += 1
                     case 3 where !allowed: state.failed += 1
                     default:
-                        if !allowed {  // pending, but lost in more crashes than the budget allows
-                            quarantined.append((task.id, counts?.lostRuns ?? 0, counts?.lostShare ?? 0))
+                        if let counts, !allowed {  // pending, but over its budget: lost too often, or a lowered budget
+                            if counts.lostShare > Double(budget.budget(for: .lost)) + 1e-9 {
+                                quarantined.append((task.id, counts.lostRuns, counts.lostShare))
+                            } else {
+                                overBudget.append(task.id)
+                            }
                             state.failed += 1
                             continue
                         }
@@ -142,6 +147,9 @@ public final class Ledger {
             }
             for id in revived {
                 try db.execute(sql: "UPDATE farm_task SET state = 'pending' WHERE id = ?", arguments: [id])
+            }
+            for id in overBudget {
+                try db.execute(sql: "UPDATE farm_task SET state = 'failed' WHERE id = ?", arguments: [id])
             }
             for task in quarantined {
                 let message = "quarantined: the farm died \(task.lost) time\(task.lost == 1 ? "" : "s") while it ran (its worker rank or farmrun was killed), "
