@@ -110,7 +110,12 @@ public final class ResultsTable {
             lastInsert = (row.columns, sql)
         }
         let statement = try db.cachedStatement(sql: lastInsert?.sql ?? "")
-        try statement.execute(arguments: StatementArguments(row.values.map(\.databaseValue)))
+        do {
+            try statement.execute(arguments: StatementArguments(row.values.map(\.databaseValue)))
+        } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT || error.resultCode == .SQLITE_MISMATCH {
+            // The table's own rule (NOT NULL, CHECK, UNIQUE, a STRICT type): this row's fault, not the database's.
+            throw StoreError.rowRefused(table: name, reason: error.message ?? "\(error.resultCode)")
+        }
         return db.lastInsertedRowID
     }
 }

@@ -19,6 +19,7 @@ public enum StoreError: Error, Sendable, CustomStringConvertible {
     case queryMultipleStatements
     case querySyntax(reason: String)
     case diskFull(path: String)
+    case rowRefused(table: String, reason: String)
     case sqlite(path: String, reason: String)
 
     public var description: String {
@@ -60,6 +61,8 @@ public enum StoreError: Error, Sendable, CustomStringConvertible {
             return "query failed: \(reason)"
         case let .diskFull(path):
             return "database \(path): the disk is full; nothing of this insert was written; free space and run again"
+        case let .rowRefused(table, reason):
+            return "table \(table) refused the row: \(reason); fix the values or the table's constraint"
         case let .sqlite(path, reason):
             return "database \(path): \(reason)"
         }

@@ -15,6 +15,7 @@ public final class Ledger {
     private var sweepID: Int64 = 0
     private var taskIDs: [Int64] = []
     private var results: ResultsTable?
+    private var writer = BatchWriter()
     public private(set) var lease: Lease?
 
     /// Opens (creating if needed) the ledger for `sweep` in the database at `path`.
@@ -222,31 +223,132 @@ public final class Ledger {
         var storeFailures: [Int32] = []
         try queue.inTransaction(.immediate) { db in
             try checkLease(db, now: now)
-            // A task that started and succeeded within this batch goes straight to done: one
-            // UPDATE instead of two (its command is written with the result).
-            var succeeded = Set<Int32>()
-            for f in batch.finished {
-                if case .succeeded = f.outcome.status { succeeded.insert(f.index) }
-            }
-            var commands: [Int32: String] = [:]
-            if !batch.started.isEmpty {
-                let update = try db.cachedStatement(sql: """
-                    UPDATE farm_task SET state = 'running', rank = ?, host = ?, started_at = ?, command = ?
-                    WHERE id = ? AND state = 'pending'
-                    """)
-                for s in batch.started {
-                    let argv = JSONValue.array(s.argv.map { .string($0) }).jsonText
-                    if succeeded.contains(s.index) {
-                        commands[s.index] = argv
-                        continue
-                    }
-                    try update.execute(arguments: [s.rank, s.host, s.startedAt, argv, taskIDs[Int(s.index)]])
+            // The whole batch at once; if any of it fails, again one result at a time, so a
+            // result that cannot be stored fails alone and the rest commits.
+            if canWriteAtOnce(batch) {
+                try db.cachedStatement(sql: "SAVEPOINT farm_batch").execute()
+                do {
+                    try writeAtOnce(batch, in: db, now: now)
+                    try db.cachedStatement(sql: "RELEASE farm_batch").execute()
+                    return .commit
+                } catch {
+                    try db.cachedStatement(sql: "ROLLBACK TO farm_batch").execute()
+                    try db.cachedStatement(sql: "RELEASE farm_batch").execute()
+                    results = try ResultsTable(name: sweep.spec.table, in: db)
                 }
             }
-            for f in batch.finished {
-                if try !record(f, command: commands[f.index], in: db, now: now) { storeFailures.append(f.index) }
-            }
+            storeFailures = try writeOneByOne(batch, in: db, now: now)
             return .commit
+        }
+        return storeFailures
+    }
+
+    /// Whether every result of `batch` fits the results table as it is (the fast path's condition).
+    private func canWriteAtOnce(_ batch: CommitBatch) -> Bool {
+        guard let table = results, table.columns != nil else { return false }
+        for f in batch.finished {
+            guard case .succeeded(let row) = f.outcome.status else { continue }
+            if writer.plan(for: row, table: table, sweep: sweep) == nil { return false }
+        }
+        return true
+    }
+
+    /// The batch with values bound straight into cached statements (see `BatchWriter`).
+    private func writeAtOnce(_ batch: CommitBatch, in db: Database, now: Double) throws {
+        guard let table = results else { return }
+        var succeeded = Set<Int32>()
+        for f in batch.finished {
+            if case .succeeded = f.outcome.status { succeeded.insert(f.index) }
+        }
+        var commands: [Int32: String] = [:]
+        if !batch.started.isEmpty {
+            var mark = BatchWriter.Binder(try db.cachedStatement(sql: BatchWriter.markRunningSQL), in: db)
+            for s in batch.started {
+                let argv = JSONValue.array(s.argv.map { .string($0) }).jsonText
+                if succeeded.contains(s.index) {
+                    commands[s.index] = argv
+                    continue
+                }
+                mark.bind(s.rank)
+                mark.bind(s.host)
+                mark.bind(s.startedAt)
+                mark.bind(argv)
+                mark.bind(taskIDs[Int(s.index)])
+                _ = try mark.step()
+            }
+        }
+        var done = BatchWriter.Binder(try db.cachedStatement(sql: BatchWriter.markDoneSQL), in: db)
+        var attempt = BatchWriter.Binder(try db.cachedStatement(sql: BatchWriter.attemptSQL), in: db)
+        var insert: (sql: String, binder: BatchWriter.Binder)?
+        for f in batch.finished {
+            let o = f.outcome
+            let id = taskIDs[Int(f.index)]
+            let jobRow: ResultRow
+            switch o.status {
+            case .succeeded(let row): jobRow = row
+            case .failed(let failure, let message):
+                try recordFailure(id: id, outcome: o, failure: failure, message: message, retry: f.retry, command: commands[f.index], in: db, now: now)
+                continue
+            }
+            done.bind(o.exitCode)
+            done.bind(o.wallSeconds)
+            done.bind(o.rank)
+            done.bind(o.host)
+            done.bind(o.stderrTail)
+            done.bind(o.startedAt)
+            done.bind(now)
+            done.bind(commands[f.index])
+            done.bind(id)
+            guard try done.step() == 1 else { continue }  // already done: never a second row
+            guard let plan = writer.plan(for: jobRow, table: table, sweep: sweep) else { throw LedgerError("a result row changed shape") }
+            if insert?.sql != plan.insertSQL {
+                insert = (plan.insertSQL, BatchWriter.Binder(try db.cachedStatement(sql: plan.insertSQL), in: db))
+            }
+            var row = insert!.binder
+            row.bind(id)
+            for (i, value) in jobRow.values.enumerated() where i != plan.skippedColumn { row.bind(value) }
+            let parameters = sweep.combinations[sweep.address(of: Int(f.index)).combination]
+            for p in plan.parameters { row.bind(parameters[p].sqlValue) }
+            _ = try row.step()
+            attempt.bind(id)
+            attempt.bind("done")
+            attempt.bind(o.exitCode)
+            attempt.bind(o.signal)
+            attempt.bind(o.wallSeconds)
+            attempt.bind(o.usage?.cpuSeconds)
+            attempt.bind(o.usage?.maxRSSKiB)
+            attempt.bind(o.rank)
+            attempt.bind(o.host)
+            attempt.bind(o.startedAt)
+            attempt.bind(now)
+            _ = try attempt.step()
+        }
+    }
+
+    /// The batch one result at a time, each in a savepoint of its own. Returns the
+    /// indices of tasks whose result could not be stored (now failed for good).
+    private func writeOneByOne(_ batch: CommitBatch, in db: Database, now: Double) throws -> [Int32] {
+        var storeFailures: [Int32] = []
+        // A task that started and succeeded within this batch goes straight to done: one
+        // UPDATE instead of two (its command is written with the result).
+        var succeeded = Set<Int32>()
+        for f in batch.finished {
+            if case .succeeded = f.outcome.status { succeeded.insert(f.index) }
+        }
+        var commands: [Int32: String] = [:]
+        if !batch.started.isEmpty {
+            let update = try db.cachedStatement(sql: BatchWriter.markRunningSQL)
+            for s in batch.started {
+                let argv = JSONValue.array(s.argv.map { .string($0) }).jsonText
+                if succeeded.contains(s.index) {
+                    commands[s.index] = argv
+                    continue
+                }
+                try update.execute(arguments: [s.rank, s.host, s.startedAt, argv, taskIDs[Int(s.index)]])
+            }
+        }
+        for f in batch.finished {
+            if try !record(f, command: commands[f.index], in: db, now: now) { storeFailures.append(f.index) }
         }
         return storeFailures
     }
@@ -277,10 +379,7 @@ public final class Ledger {
 
     /// One row of farm_attempt: where and how a run of task `id` ended, and what it cost.
     private func recordAttempt(_ o: TaskOutcome, id: Int64, outcome: String, in db: Database, now: Double) throws {
-        try db.cachedStatement(sql: """
-            INSERT INTO farm_attempt (task_id, outcome, exit_status, signal, wall_seconds, cpu_seconds, max_rss_kib, rank, host, started_at, finished_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """).execute(arguments: [id, outcome, o.exitCode, o.signal, o.wallSeconds, o.usage?.cpuSeconds, o.usage?.maxRSSKiB,
+        try db.cachedStatement(sql: BatchWriter.attemptSQL).execute(arguments: [id, outcome, o.exitCode, o.signal, o.wallSeconds, o.usage?.cpuSeconds, o.usage?.maxRSSKiB,
                                      o.rank, o.host, o.startedAt, now])
     }
 
@@ -295,12 +394,7 @@ public final class Ledger {
             // rest of the batch commits. Its statements are cached: this is the hot path.
             try db.cachedStatement(sql: "SAVEPOINT farm_result").execute()
             do {
-                let done = try db.cachedStatement(sql: """
-                    UPDATE farm_task SET state = 'done', failure = NULL, error = NULL, exit_status = ?, signal = NULL,
-                    wall_seconds = ?, rank = ?, host = ?, stderr_tail = ?, stdout_head = NULL, started_at = ?, finished_at = ?,
-                    command = coalesce(?, command)
-                    WHERE id = ? AND state != 'done'
-                    """)
+                let done = try db.cachedStatement(sql: BatchWriter.markDoneSQL)
                 try done.execute(arguments: [o.exitCode, o.wallSeconds, o.rank, o.host, o.stderrTail, o.startedAt, now, command, id])
                 if db.changesCount == 1 {  // else already done: never a second row
                     let row = resultRow(jobRow, taskID: id, index: Int(f.index))

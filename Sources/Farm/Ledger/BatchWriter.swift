@@ -1,0 +1,147 @@
+import GRDB
+import GRDBSQLite
+
+/// The coordinator's hot path: writes a commit batch's started-marks,
+/// done-marks, result rows and attempt rows by binding values straight into
+/// cached SQLite statements, with no savepoint per result and no boxing of
+/// each value. The ledger runs it inside one savepoint for the whole batch; if
+/// anything fails (a row the results table cannot take as it is, a constraint
+/// of a user's table), the ledger rolls that savepoint back and writes the
+/// batch again one result at a time, so a bad result fails alone.
+///
+/// It takes rows of the shape it was planned for (the same keys in the same
+/// order, every key already a column of the results table), which is what a
+/// sweep's jobs print; another shape is `nil` from `plan` and the slow path.
+struct BatchWriter {
+    /// How one shape of job row becomes a results row: `task_id`, the job's
+    /// keys (but a `task_id` of its own), then the parameters it did not print.
+    struct RowPlan {
+        var jobColumns: [String]
+        /// The job's own `task_id` key, left out (farm's wins).
+        var skippedColumn: Int?
+        /// Indices of the sweep parameters appended after the job's keys.
+        var parameters: [Int]
+        var insertSQL: String
+    }
+
+    private(set) var plan: RowPlan?
+
+    /// The plan for rows shaped like `row`, or nil if the table lacks one of its columns.
+    mutating func plan(for row: ResultRow, table: ResultsTable, sweep: Sweep) -> RowPlan? {
+        if let plan, plan.jobColumns == row.columns { return plan }
+        var names = ["task_id"]
+        var skipped: Int?
+        var seen: Set<String> = ["task_id"]
+        for (i, column) in row.columns.enumerated() {
+            let lower = column.lowercased()
+            if lower == "task_id" { skipped = i; continue }
+            guard let existing = table.column(for: column), seen.insert(lower).inserted else { return nil }
+            names.append(existing)
+        }
+        var parameters: [Int] = []
+        for (p, name) in sweep.names.enumerated() where !seen.contains(name.lowercased()) {
+            guard let existing = table.column(for: name) else { return nil }
+            names.append(existing)
+            parameters.append(p)
+        }
+        let placeholders = repeatElement("?", count: names.count).joined(separator: ",")
+        let sql = "INSERT INTO \(Identifier.quoted(table.name)) (\(names.map(Identifier.quoted).joined(separator: ","))) VALUES (\(placeholders))"
+        let made = RowPlan(jobColumns: row.columns, skippedColumn: skipped, parameters: parameters, insertSQL: sql)
+        plan = made
+        return made
+    }
+
+    static let markRunningSQL = """
+        UPDATE farm_task SET state = 'running', rank = ?, host = ?, started_at = ?, command = ?
+        WHERE id = ? AND state = 'pending'
+        """
+    static let markDoneSQL = """
+        UPDATE farm_task SET state = 'done', failure = NULL, error = NULL, exit_status = ?, signal = NULL,
+        wall_seconds = ?, rank = ?, host = ?, stderr_tail = ?, stdout_head = NULL, started_at = ?, finished_at = ?,
+        command = coalesce(?, command)
+        WHERE id = ? AND state != 'done'
+        """
+    static let attemptSQL = """
+        INSERT INTO farm_attempt (task_id, outcome, exit_status, signal, wall_seconds, cpu_seconds, max_rss_kib, rank, host, started_at, finished_at)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        """
+
+    /// One statement being filled: binds values in order, then steps and resets.
+    struct Binder {
+        let statement: OpaquePointer
+        let connection: OpaquePointer
+        private var next: Int32 = 1
+        /// The first value SQLite would not take since the last step (a bug, never the data's fault).
+        private var bindFailure: Int32 = SQLITE_OK
+
+        init(_ statement: Statement, in db: Database) {
+            self.statement = statement.sqliteStatement
+            self.connection = db.sqliteConnection!
+            // GRDB leaves a statement it ran un-reset until its next run; values cannot be bound to it so.
+            sqlite3_reset(self.statement)
+        }
+
+        mutating func bind(_ value: SQLValue) {
+            switch value {
+            case .null: checked(sqlite3_bind_null(statement, next))
+            case .integer(let i): checked(sqlite3_bind_int64(statement, next, i))
+            case .real(let d): checked(sqlite3_bind_double(statement, next, d))
+            case .text(let s): bind(s)
+            }
+        }
+
+        mutating func bind(_ value: Int64) { checked(sqlite3_bind_int64(statement, next, value)) }
+        mutating func bind(_ value: Int) { bind(Int64(value)) }
+        mutating func bind(_ value: Double) { checked(sqlite3_bind_double(statement, next, value)) }
+        mutating func bind(_ value: Int32?) { bind(value.map(Int64.init)) }
+
+        mutating func bind(_ value: Int64?) {
+            checked(value.map { sqlite3_bind_int64(statement, next, $0) } ?? sqlite3_bind_null(statement, next))
+        }
+
+        mutating func bind(_ value: Double?) {
+            checked(value.map { sqlite3_bind_double(statement, next, $0) } ?? sqlite3_bind_null(statement, next))
+        }
+
+        mutating func bind(_ value: String?) {
+            guard var text = value else { return checked(sqlite3_bind_null(statement, next)) }
+            let (statement, index) = (self.statement, next)
+            let code = text.withUTF8 { bytes -> Int32 in
+                // (An empty buffer may have no address: bind it as an empty text, not as NULL.)
+                guard let base = bytes.baseAddress else { return sqlite3_bind_text(statement, index, "", 0, sqliteTransient) }
+                return base.withMemoryRebound(to: CChar.self, capacity: bytes.count) {
+                    sqlite3_bind_text(statement, index, $0, Int32(bytes.count), sqliteTransient)
+                }
+            }
+            checked(code)
+        }
+
+        /// Moves to the next parameter, remembering a value SQLite refused.
+        private mutating func checked(_ code: Int32) {
+            if code != SQLITE_OK, bindFailure == SQLITE_OK { bindFailure = code }
+            next += 1
+        }
+
+        /// Runs the statement with the values bound since the last step; returns the rows it changed.
+        mutating func step() throws -> Int32 {
+            next = 1
+            if bindFailure != SQLITE_OK {
+                let code = bindFailure
+                bindFailure = SQLITE_OK
+                sqlite3_reset(statement)
+                throw DatabaseError(resultCode: ResultCode(rawValue: code), message: "a value could not be bound: \(String(cString: sqlite3_errstr(code)))")
+            }
+            let code = sqlite3_step(statement)
+            guard code == SQLITE_DONE else {
+                let message = String(cString: sqlite3_errmsg(connection))
+                sqlite3_reset(statement)
+                throw DatabaseError(resultCode: ResultCode(rawValue: code), message: message)
+            }
+            sqlite3_reset(statement)
+            return sqlite3_changes(connection)
+        }
+    }
+}
+
+/// SQLite copies the bytes of a value bound with this (the C macro SQLITE_TRANSIENT).
+private let sqliteTransient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
