@@ -18,6 +18,19 @@ struct DBTool: ParsableCommand {
             """,
         subcommands: [Insert.self, InsertManual.self, Query.self, Summary.self, Plot.self, Schema.self, Tables.self, Status.self]
     )
+
+    static func main() {
+        // The call a sweep makes once per result skips building the command tree (see QuickInsert).
+        if let insert = QuickInsert(arguments: Array(CommandLine.arguments.dropFirst())) {
+            do {
+                try Insert.insert(into: insert.database, table: insert.table, addColumns: insert.addColumns)
+                Foundation.exit(0)
+            } catch {
+                Foundation.exit(1)
+            }
+        }
+        main(nil)
+    }
 }
 
 /// Runs `body`, turning any error into one line on stderr and exit status 1.
@@ -34,6 +47,7 @@ func reportingErrors(database: String, _ body: () throws -> Void) throws {
 
 struct Insert: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "insert",
         abstract: "Insert the JSON object(s) on stdin as rows.",
         discussion: """
             Reads one JSON object, or several (JSON Lines, or objects one after another), and
@@ -49,6 +63,11 @@ struct Insert: ParsableCommand {
     @Flag(help: "Add a column for each key the table does not have yet.") var addColumns = false
 
     func run() throws {
+        try Self.insert(into: database, table: table, addColumns: addColumns)
+    }
+
+    /// Inserts stdin's objects into `database`; an error is one line on stderr and `ExitCode(1)`.
+    static func insert(into database: String, table: String?, addColumns: Bool) throws {
         try reportingErrors(database: database) {
             let rows = try ResultRow.parseAll(StandardStreams.readAllInput())
             let existed = FileManager.default.fileExists(atPath: database)
@@ -101,6 +120,7 @@ struct InsertManual: ParsableCommand {
 
 struct Query: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "query",
         abstract: "Run one read-only SQL statement and print the rows (CSV with a header by default).",
         discussion: "A statement that would change the database is refused and the file is left untouched."
     )
@@ -122,7 +142,7 @@ struct Query: ParsableCommand {
 extension QueryFormat: ExpressibleByArgument {}
 
 struct Schema: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Print the tables and their columns, as `sqlite3 DB .schema` does.")
+    static let configuration = CommandConfiguration(commandName: "schema", abstract: "Print the tables and their columns, as `sqlite3 DB .schema` does.")
 
     @Argument(help: "The results database.") var database: String
 
@@ -135,7 +155,7 @@ struct Schema: ParsableCommand {
 }
 
 struct Tables: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "List the results tables with their row counts.")
+    static let configuration = CommandConfiguration(commandName: "tables", abstract: "List the results tables with their row counts.")
 
     @Argument(help: "The results database.") var database: String
 
@@ -154,7 +174,7 @@ struct Tables: ParsableCommand {
 }
 
 struct Status: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Show the farm ledger's progress, failures and lease (same as farmrun status).")
+    static let configuration = CommandConfiguration(commandName: "status", abstract: "Show the farm ledger's progress, failures and lease (same as farmrun status).")
 
     @Argument(help: "The results database.") var database: String
     @Flag(help: "List failed tasks with their commands and errors.") var failed = false
@@ -168,6 +188,7 @@ struct Status: ParsableCommand {
 
 struct Summary: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "summary",
         abstract: "Statistics of a metric over replicates: one row per parameter combination, best first.",
         discussion: """
             For each combination of the --by columns: n, mean, sd (sample standard deviation,
@@ -205,6 +226,7 @@ struct Summary: ParsableCommand {
 
 struct Plot: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "plot",
         abstract: "Draw a results table as an SVG (or PNG) chart.",
         discussion: """
             line (default): the mean of --y at each --x, one line per --series value, with the

@@ -22,6 +22,7 @@ struct FarmRun: ParsableCommand {
 
 struct Run: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "run",
         abstract: "Run (or resume) a sweep.",
         discussion: """
             A sweep comes from a YAML file, from options, or both (options override the file):
@@ -154,6 +155,7 @@ struct Run: ParsableCommand {
 
 struct Status: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "status",
         abstract: "Show a database's sweeps: counts, rate, failures by cause, coverage, and who coordinates it (read-only).",
         discussion: """
             Safe while a farm writes the database. On a terminal each sweep gets a progress bar.
@@ -196,6 +198,7 @@ extension MissingSweep.Format: ExpressibleByArgument {}
 
 struct Check: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "check",
         abstract: "Check that every MPI rank starts and reaches rank 0, and list the hosts.",
         discussion: "Run it the way the sweep will run: srun --mpi=pmix farmrun check, or mpirun -n 4 farmrun check.")
 
@@ -214,6 +217,7 @@ struct Check: ParsableCommand {
 
 struct Guard: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "guard",
         abstract: "Internal: kills a worker's jobs when the worker dies (started by farmrun itself).",
         shouldDisplay: false)
 
@@ -224,6 +228,7 @@ struct Guard: ParsableCommand {
 
 struct Simulate: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "simulate",
         abstract: "Coordinator-only benchmark: the real ledger and commits, workers that answer at once.",
         discussion: """
             Runs a sweep of --tasks tasks (-p i=1..N) into --db with simulated workers that

@@ -37,6 +37,24 @@ import Testing
         #expect(try scalar(db, "SELECT zz FROM results WHERE a = 2") == 3)
     }
 
+    /// `dbtool insert` is read by hand for speed (see QuickInsert); any other spelling goes to
+    /// the full parser. Both must give the same table, and the parser's messages for bad usage.
+    @Test func insertOptionsWorkInEveryOrderAndBadUsageGetsTheParsersMessage() throws {
+        let folder = TemporaryFolder()
+        let db = folder.file("r.db")
+        #expect(try dbtool(["insert", db, "--table", "t"], stdin: #"{"a": 1}"#).status == 0)
+        #expect(try dbtool(["insert", "--table", "t", "--add-columns", db], stdin: #"{"a": 2, "b": 3}"#).status == 0)
+        #expect(try dbtool(["insert", "--table=t", db], stdin: #"{"a": 4}"#).status == 0)
+        #expect(try dbtool(["query", db, "SELECT a, b FROM t ORDER BY a"]).stdout == "a,b\n1,\n2,3\n4,\n")
+        for bad in [["insert", db, "--table"], ["insert", db, "other.db"], ["insert", db, "--bogus"], ["insert"]] {
+            let r = try dbtool(bad, stdin: #"{"a": 5}"#)
+            #expect(r.status == 64, "\(bad): \(r.stderr)")
+            #expect(r.stderr.contains("Usage: dbtool insert"), "\(bad): \(r.stderr)")
+        }
+        #expect(try scalar(db, "SELECT count(*) FROM t") == 3)
+        #expect(try dbtool(["insert", "--help"]).stdout.contains("--add-columns"))
+    }
+
     @Test func defaultTableIsTheOnlyTableSoSeedCommandLinesWork() throws {
         let folder = TemporaryFolder()
         let db = folder.file("seed.db")

@@ -17,16 +17,21 @@ public enum FileSystemKind: Sendable, Equatable {
     /// /proc/mounts that contains it. `FARM_ASSUME_NETWORK_FS=1` forces
     /// `.network` (to test the network path on a local disk).
     public static func of(folder: String) -> FileSystemKind {
-        if ProcessInfo.processInfo.environment["FARM_ASSUME_NETWORK_FS"] == "1" {
+        // (Plain C calls and String: dbtool runs this at every insert, and Foundation's
+        // path and string bridging cost milliseconds at a process's first use.)
+        if let forced = getenv("FARM_ASSUME_NETWORK_FS"), String(cString: forced) == "1" {
             return .network(type: "forced by FARM_ASSUME_NETWORK_FS")
         }
         guard let mounts = try? String(contentsOfFile: "/proc/mounts", encoding: .utf8) else { return .local }
-        let path = URL(fileURLWithPath: folder).resolvingSymlinksInPath().path
+        let path = realpath(folder, nil).map { resolved in
+            defer { free(resolved) }
+            return String(cString: resolved)
+        } ?? folder
         var best: (length: Int, type: String) = (-1, "")
         for line in mounts.split(separator: "\n") {
             let fields = line.split(separator: " ")
             guard fields.count >= 3 else { continue }
-            let mountPoint = String(fields[1]).replacingOccurrences(of: "\\040", with: " ")
+            let mountPoint = fields[1].contains("\\") ? String(fields[1]).replacingOccurrences(of: "\\040", with: " ") : String(fields[1])
             let contains = mountPoint == "/" || path == mountPoint || path.hasPrefix(mountPoint + "/")
             if contains && mountPoint.count > best.length {
                 best = (mountPoint.count, String(fields[2]))

@@ -53,7 +53,7 @@ public enum Store {
 
     /// The journal mode farm uses for a database at `path`.
     public static func journalMode(for path: String) -> String {
-        let folder = (path as NSString).deletingLastPathComponent
+        let folder = folder(of: path)
         return FileSystemKind.of(folder: folder.isEmpty ? "." : folder).isNetwork ? "DELETE" : "WAL"
     }
 
@@ -75,12 +75,23 @@ public enum Store {
     }
 
     private static func checkFolder(of path: String) throws(StoreError) {
-        let folder = (path as NSString).deletingLastPathComponent
+        let folder = folder(of: path)
         guard !folder.isEmpty else { return }
-        var isDirectory: ObjCBool = false
-        if !FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory) || !isDirectory.boolValue {
+        var info = stat()
+        if stat(folder, &info) != 0 || info.st_mode & S_IFMT != S_IFDIR {
             throw .folderMissing(path: path, folder: folder)
         }
+    }
+
+    /// The folder part of `path` ("" for a bare file name), as NSString's
+    /// deletingLastPathComponent gives it, without bridging to NSString (dbtool's start-up).
+    static func folder(of path: String) -> String {
+        var rest = Substring(path)
+        while rest.count > 1, rest.hasSuffix("/") { rest.removeLast() }
+        guard let slash = rest.lastIndex(of: "/") else { return "" }
+        var folder = rest[..<slash]
+        while folder.hasSuffix("/") { folder.removeLast() }
+        return folder.isEmpty ? "/" : String(folder)
     }
 
     /// Turns a GRDB error into a `StoreError` that names the file.
