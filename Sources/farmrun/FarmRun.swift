@@ -50,8 +50,7 @@ struct Run: ParsableCommand {
     @Option(name: [.customShort("j"), .long], help: "Local worker slots when started without mpirun/srun (default: the number of cores).")
     var jobs: Int?
     @Flag(help: "Under MPI, do not run tasks on rank 0 too.") var noLocalSlot = false
-    @Option(help: ArgumentHelp("After a stop signal, how long running jobs may finish before they are killed.",
-                               discussion: "With a known deadline, Slurm's SIGUSR1 warning (or the stop file) lets them run until the deadline less --deadline-margin instead: they were started because they end by then. A SIGTERM or SIGINT cuts that to --grace.")) var grace: String = "20s"
+    @Option(help: "After a stop signal, how long running jobs may finish before they are killed.") var grace: String = "20s"
     @Option(help: "Seconds between SIGTERM and SIGKILL when a job is stopped.") var killGrace: String = "5s"
     @Option(help: "Interval of progress lines on stderr (0: off).") var progress: String = "30s"
     @Option(help: "Results per commit (a commit also closes after --batch-interval).") var batchSize: Int = 256

@@ -28,46 +28,6 @@ import Testing
         #expect(try scalar(db, "SELECT count(*) FROM results") == 12)
     }
 
-    /// Slurm's warning can come a minute before the time asked for: a task the deadline admitted
-    /// still ends by the stop-by time, so the warning must not kill it after `--grace`.
-    @Test func warningBeforeTheDeadlineLetsRunningTasksFinishByTheStopByTime() async throws {
-        let folder = TemporaryFolder()
-        let db = folder.file("r.db")
-        let stop = folder.file("stop")
-        // The job gives the warning itself (the stop file) and runs 3 s more, well past the 0.5 s grace.
-        let job = ["/bin/sh", "-c", #"touch "$1"; sleep "$0"; echo '{"ok": 1}'"#, "{d}", stop]
-        // Stop-by time 280 s away, so only the warning can end the run.
-        let run = try runProcess([Binaries.farmrun, "--db", db, "--jobs", "1", "-p", "d=3", "--replicates", "2",
-                                  "--deadline", "300s", "--deadline-margin", "20s", "--grace", "0.5s", "--stop-file", stop, "--"] + job)
-        #expect(run.status == 75, "\(run.stderr)")
-        #expect(run.stderr.contains("running may finish until the stop-by time"), "\(run.stderr)")
-        #expect(try scalar(db, "SELECT count(*) FROM farm_task WHERE state = 'done'") == 1)
-        #expect(try scalar(db, "SELECT count(*) FROM farm_task WHERE state = 'pending' AND interruptions = 0 AND started_at IS NULL") == 1)
-        #expect(try scalar(db, "SELECT count(*) FROM results") == 1)
-    }
-
-    /// After the warning, a SIGTERM means the end is nearer than the warning said: `--grace` again.
-    @Test func terminationDuringTheWarningDrainStopsRunningTasksAfterTheGrace() async throws {
-        let folder = TemporaryFolder()
-        let db = folder.file("r.db")
-        let stop = folder.file("stop")
-        let job = ["/bin/sh", "-c", #"touch "$1.started"; sleep "$0"; echo '{"ok": 1}'"#, "{d}", folder.file("job")]
-        let farm = try BackgroundProcess([Binaries.farmrun, "--db", db, "--jobs", "1", "-p", "d=300",
-                                          "--deadline", "600s", "--deadline-margin", "20s", "--grace", "0.5s", "--stop-file", stop, "--"] + job,
-                                         logPath: folder.file("farm.log"))
-        try await waitForFile(folder.file("job.started"))
-        _ = FileManager.default.createFile(atPath: stop, contents: nil)
-        // The drain to the stop-by time has begun once the log says so; then the termination.
-        let began = Date()
-        while !farm.log.contains("running may finish until the stop-by time"), Date().timeIntervalSince(began) < 300 {
-            try await Task.sleep(for: .milliseconds(50))
-        }
-        kill(farm.process.processIdentifier, SIGTERM)
-        #expect(await farm.wait(timeout: 300) == 75, "\(farm.log)")
-        #expect(farm.log.contains("SIGTERM during the drain"), "\(farm.log)")
-        #expect(try scalar(db, "SELECT count(*) FROM farm_task WHERE state = 'pending' AND interruptions = 1") == 1)
-    }
-
     @Test func jobEnvironmentCarriesSeedDeadlineAndTaskFolder() throws {
         let folder = TemporaryFolder()
         let printer = ["/bin/sh", "-c", #"echo "{\"seed\": $FARM_SEED, \"deadline\": $FARM_DEADLINE, \"dir\": \"$FARM_TASK_DIR\", \"rep\": $FARM_REPLICATE}""#]

@@ -31,8 +31,6 @@ public final class Coordinator {
     private var dispatched = 0
     private var doneThisRun = 0
     private var drainDeadline: ContinuousClock.Instant?
-    /// The drain runs to the deadline's stop-by time (a warning came before it); a SIGTERM or SIGINT cuts it to `grace`.
-    private var drainToStopBy = false
     private var abortSent = false
     private var stopSignal: Int32?
     private var nextStopFileCheck: ContinuousClock.Instant
@@ -81,7 +79,6 @@ public final class Coordinator {
             if !draining, let policy = options.deadline, Date().timeIntervalSince1970 >= policy.stopBy - options.grace {
                 beginDrain(reason: "the allocation ends at \(Date(timeIntervalSince1970: policy.deadline))", signal: nil)
             }
-            if drainToStopBy, let latest = ShutdownSignal.latest, latest != SIGUSR1 { cutDrainShort(signal: latest) }
             if let deadline = drainDeadline, !abortSent, clock.now >= deadline { try abortRunningJobs() }
             let finished = busyCount == 0 && (!hasPending || draining || reachedMaxTasks)
             if finished { try stopIdleWorkers() }
@@ -148,8 +145,6 @@ public final class Coordinator {
             if !draining {
                 logger.notice("rank \(source) received \(SignalName.of(number))")
                 beginDrain(signal: number)
-            } else if drainToStopBy, number != SIGUSR1 {
-                cutDrainShort(signal: number)
             }
         default:
             logger.warning("unexpected message from rank \(source): \(envelope.message)")
@@ -322,29 +317,8 @@ public final class Coordinator {
 
     private func beginDrain(reason: String, signal: Int32?) {
         stopSignal = signal
-        // Slurm's warning (--signal=B:USR1@N, or the batch script's stop file) can come a minute
-        // earlier than asked. With the allocation's end known, the running tasks were admitted
-        // because they end by the stop-by time: they may run until then rather than be killed
-        // after `grace`. A SIGTERM or SIGINT later cuts that short.
-        if signal == SIGUSR1, let policy = options.deadline {
-            let untilStopBy = policy.stopBy - Date().timeIntervalSince1970
-            if untilStopBy > options.grace {
-                drainToStopBy = true
-                drainDeadline = clock.now + .milliseconds(Int64(untilStopBy * 1000))
-                logger.notice("\(reason): no new tasks; \(busyCount) running may finish until the stop-by time \(Date(timeIntervalSince1970: policy.stopBy)) (the deadline less \(DurationText.format(policy.margin)))")
-                return
-            }
-        }
         drainDeadline = clock.now + .milliseconds(Int64(options.grace * 1000))
         logger.notice("\(reason): no new tasks; \(busyCount) running get \(DurationText.format(options.grace)) to finish")
-    }
-
-    /// A SIGTERM or SIGINT during a drain to the stop-by time: the end is nearer than the warning said.
-    private func cutDrainShort(signal: Int32) {
-        drainToStopBy = false
-        let cut = clock.now + .milliseconds(Int64(options.grace * 1000))
-        if let deadline = drainDeadline, cut < deadline { drainDeadline = cut }
-        logger.notice("\(SignalName.of(signal)) during the drain: \(busyCount) running get \(DurationText.format(options.grace)) to finish")
     }
 
     private func abortRunningJobs() throws {

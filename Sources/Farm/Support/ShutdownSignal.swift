@@ -7,7 +7,6 @@ import Synchronization
 /// and exit. The handler only stores a number; all work happens in the loops.
 public enum ShutdownSignal {
     private static let received = Atomic<Int32>(0)
-    private static let last = Atomic<Int32>(0)
 
     /// Installs the handlers (and ignores SIGPIPE, so a closed pipe is an error, not death).
     public static func install() {
@@ -15,7 +14,6 @@ public enum ShutdownSignal {
         for sig in [SIGTERM, SIGINT, SIGUSR1] {
             signal(sig) { number in
                 _ = ShutdownSignal.received.compareExchange(expected: 0, desired: number, ordering: .relaxed)
-                ShutdownSignal.last.store(number, ordering: .relaxed)
             }
         }
     }
@@ -26,22 +24,13 @@ public enum ShutdownSignal {
         return value == 0 ? nil : value
     }
 
-    /// The latest stop signal received, if any: a SIGTERM after Slurm's SIGUSR1
-    /// warning means the end has come sooner than the warning said.
-    public static var latest: Int32? {
-        let value = last.load(ordering: .relaxed)
-        return value == 0 ? nil : value
-    }
-
     /// Forgets a received signal (tests run several farms in one process).
     public static func reset() {
         received.store(0, ordering: .relaxed)
-        last.store(0, ordering: .relaxed)
     }
 
     /// Pretends `number` arrived (tests, and a worker's report of its own signal).
     public static func raise(_ number: Int32) {
         _ = received.compareExchange(expected: 0, desired: number, ordering: .relaxed)
-        last.store(number, ordering: .relaxed)
     }
 }

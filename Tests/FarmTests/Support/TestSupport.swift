@@ -111,18 +111,3 @@ func runFarm(_ configuration: RunConfiguration, logger: Logger = Logger(label: "
         thread.start()
     }
 }
-
-/// Waits until `path` exists (a job's "I have started" mark); throws after `timeout` seconds.
-func waitForFile(_ path: String, timeout: Double = 120) async throws {
-    let began = Date()
-    while !FileManager.default.fileExists(atPath: path) {
-        if Date().timeIntervalSince(began) > timeout { throw TestFailure("\(path) did not appear within \(Int(timeout)) s") }
-        try await Task.sleep(for: .milliseconds(20))
-    }
-}
-
-/// A test's own failure, with what went wrong.
-struct TestFailure: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
-}
