@@ -5,7 +5,7 @@
 /// 8 ms a call here). Anything else (help, another command, an unknown or
 /// repeated option, `--`, `--table=T`) is nil and goes to the full parser, so
 /// every message and behaviour stays the parser's.
-struct QuickInsert: Equatable {
+struct QuickInsert {
     var database: String
     var table: String?
     var addColumns = false
@@ -29,11 +29,5 @@ struct QuickInsert: Equatable {
         }
         guard let database else { return nil }
         self.database = database
-    }
-
-    init(database: String, table: String? = nil, addColumns: Bool = false) {
-        self.database = database
-        self.table = table
-        self.addColumns = addColumns
     }
 }

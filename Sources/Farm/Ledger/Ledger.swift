@@ -225,7 +225,8 @@ public final class Ledger {
             try checkLease(db, now: now)
             // The whole batch at once; if any of it fails, again one result at a time, so a
             // result that cannot be stored fails alone and the rest commits.
-            if canWriteAtOnce(batch) {
+            // (Until the results table exists, the one-at-a-time path creates it.)
+            if results?.columns != nil {
                 try db.cachedStatement(sql: "SAVEPOINT farm_batch").execute()
                 do {
                     try writeAtOnce(batch, in: db, now: now)
@@ -234,7 +235,6 @@ public final class Ledger {
                 } catch {
                     try db.cachedStatement(sql: "ROLLBACK TO farm_batch").execute()
                     try db.cachedStatement(sql: "RELEASE farm_batch").execute()
-                    results = try ResultsTable(name: sweep.spec.table, in: db)
                 }
             }
             storeFailures = try writeOneByOne(batch, in: db, now: now)
@@ -243,32 +243,13 @@ public final class Ledger {
         return storeFailures
     }
 
-    /// Whether every result of `batch` fits the results table as it is (the fast path's condition).
-    private func canWriteAtOnce(_ batch: CommitBatch) -> Bool {
-        guard let table = results, table.columns != nil else { return false }
-        for f in batch.finished {
-            guard case .succeeded(let row) = f.outcome.status else { continue }
-            if writer.plan(for: row, table: table, sweep: sweep) == nil { return false }
-        }
-        return true
-    }
-
     /// The batch with values bound straight into cached statements (see `BatchWriter`).
     private func writeAtOnce(_ batch: CommitBatch, in db: Database, now: Double) throws {
         guard let table = results else { return }
-        var succeeded = Set<Int32>()
-        for f in batch.finished {
-            if case .succeeded = f.outcome.status { succeeded.insert(f.index) }
-        }
-        var commands: [Int32: String] = [:]
-        if !batch.started.isEmpty {
+        let (marks, commands) = runningMarks(batch)
+        if !marks.isEmpty {
             var mark = BatchWriter.Binder(try db.cachedStatement(sql: BatchWriter.markRunningSQL), in: db)
-            for s in batch.started {
-                let argv = JSONValue.array(s.argv.map { .string($0) }).jsonText
-                if succeeded.contains(s.index) {
-                    commands[s.index] = argv
-                    continue
-                }
+            for (s, argv) in marks {
                 mark.bind(s.rank)
                 mark.bind(s.host)
                 mark.bind(s.startedAt)
@@ -300,7 +281,8 @@ public final class Ledger {
             done.bind(commands[f.index])
             done.bind(id)
             guard try done.step() == 1 else { continue }  // already done: never a second row
-            guard let plan = writer.plan(for: jobRow, table: table, sweep: sweep) else { throw LedgerError("a result row changed shape") }
+            // A row with a key the table lacks needs the one-at-a-time path (it adds the column).
+            guard let plan = writer.plan(for: jobRow, table: table, sweep: sweep) else { throw LedgerError("a result needs a new column") }
             if insert?.sql != plan.insertSQL {
                 insert = (plan.insertSQL, BatchWriter.Binder(try db.cachedStatement(sql: plan.insertSQL), in: db))
             }
@@ -325,25 +307,31 @@ public final class Ledger {
         }
     }
 
-    /// The batch one result at a time, each in a savepoint of its own. Returns the
-    /// indices of tasks whose result could not be stored (now failed for good).
-    private func writeOneByOne(_ batch: CommitBatch, in db: Database, now: Double) throws -> [Int32] {
-        var storeFailures: [Int32] = []
-        // A task that started and succeeded within this batch goes straight to done: one
-        // UPDATE instead of two (its command is written with the result).
+    /// The started tasks to mark 'running', each with its command as JSON, and the commands of
+    /// those that also succeeded in this batch: they go straight to done, one UPDATE instead
+    /// of two (the command is written with the result).
+    private func runningMarks(_ batch: CommitBatch) -> (marks: [(CommitBatch.Started, String)], commands: [Int32: String]) {
         var succeeded = Set<Int32>()
         for f in batch.finished {
             if case .succeeded = f.outcome.status { succeeded.insert(f.index) }
         }
+        var marks: [(CommitBatch.Started, String)] = []
         var commands: [Int32: String] = [:]
-        if !batch.started.isEmpty {
+        for s in batch.started {
+            let argv = JSONValue.array(s.argv.map { .string($0) }).jsonText
+            if succeeded.contains(s.index) { commands[s.index] = argv } else { marks.append((s, argv)) }
+        }
+        return (marks, commands)
+    }
+
+    /// The batch one result at a time, each in a savepoint of its own. Returns the
+    /// indices of tasks whose result could not be stored (now failed for good).
+    private func writeOneByOne(_ batch: CommitBatch, in db: Database, now: Double) throws -> [Int32] {
+        var storeFailures: [Int32] = []
+        let (marks, commands) = runningMarks(batch)
+        if !marks.isEmpty {
             let update = try db.cachedStatement(sql: BatchWriter.markRunningSQL)
-            for s in batch.started {
-                let argv = JSONValue.array(s.argv.map { .string($0) }).jsonText
-                if succeeded.contains(s.index) {
-                    commands[s.index] = argv
-                    continue
-                }
+            for (s, argv) in marks {
                 try update.execute(arguments: [s.rank, s.host, s.startedAt, argv, taskIDs[Int(s.index)]])
             }
         }
