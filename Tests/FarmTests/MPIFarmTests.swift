@@ -34,6 +34,13 @@ struct MPIFarmTests {
             let farm = try farmrun(ranks: 4, arguments, log: folder.file("run\(runs).log"))
             if kills < 3 {
                 try await Task.sleep(for: .milliseconds(Int.random(in: 1500...6000, using: &random)))
+                // On a loaded machine mpirun can take longer than that to start the ranks: kill only
+                // once tasks are running (marked in the ledger), so the kill is one that loses work.
+                let began = Date()
+                while farm.process.isRunning, Date().timeIntervalSince(began) < 120,
+                      ((try? scalar(db, "SELECT count(*) FROM farm_task WHERE state = 'running'") as Int?) ?? 0) == 0 {
+                    try await Task.sleep(for: .milliseconds(20))
+                }
                 if farm.process.isRunning {
                     for pid in pids(containing: db) { kill(pid, SIGKILL) }
                     kill(farm.process.processIdentifier, SIGKILL)
