@@ -17,17 +17,15 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
-        .systemLibrary(
-            name: "CMPI",
-            pkgConfig: "ompi-c",
-            providers: [.apt(["libopenmpi-dev"])]
-        ),
-        .target(name: "CChildUsage"),
+        // OpenMPI's header (libopenmpi-dev); libmpi itself is loaded at run time (see shim.h).
+        .systemLibrary(name: "CMPI"),
+        // Linux calls Swift cannot make directly (variadic syscall, headers Glibc leaves out).
+        .target(name: "CLinux"),
         .target(
             name: "Farm",
             dependencies: [
                 "CMPI",
-                "CChildUsage",
+                "CLinux",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "Subprocess", package: "swift-subprocess"),

@@ -3,6 +3,8 @@ import Foundation
 
 /// Messages between MPI ranks over OpenMPI (Sources/CMPI).
 ///
+/// libmpi is opened when the first transport is made, not linked, so the
+/// processes that never use MPI (`dbtool`, `farmrun --jobs`) start without it.
 /// MPI is initialised with `MPI_THREAD_FUNNELED` and called from the thread
 /// that created this transport only (the process's main thread). Waiting is
 /// `MPI_Iprobe` with short sleeps that back off to 1 ms, so a waiting rank
@@ -15,6 +17,8 @@ public final class MPITransport: Transport {
     private let local: InProcessTransport?
     public let workerRanks: [Int]
     private static let tag: Int32 = 7
+    /// libmpi's calls and handles (loaded by `init`).
+    private let mpi: farm_mpi_api
 
     /// Whether this process was started by `mpirun`/`srun --mpi=pmix` (so MPI can be initialised).
     public static var isLaunchedByMPI: Bool {
@@ -24,12 +28,17 @@ public final class MPITransport: Transport {
 
     /// Initialises MPI. `local` adds in-process slots to rank 0's workers.
     public init(localSlots: InProcessNetwork? = nil) throws {
+        var mpi = farm_mpi_api()
+        if let failure = farm_mpi_load(&mpi) {
+            throw TransportError("cannot load OpenMPI: \(String(cString: failure)); install openmpi-bin (or load your cluster's OpenMPI module) so that \(FARM_MPI_LIBRARY) is found")
+        }
+        self.mpi = mpi
         var provided: Int32 = 0
-        let rc = MPI_Init_thread(nil, nil, Int32(MPI_THREAD_FUNNELED), &provided)
+        let rc = mpi.init_thread(nil, nil, Int32(MPI_THREAD_FUNNELED), &provided)
         guard rc == MPI_SUCCESS else { throw TransportError("MPI_Init_thread failed (code \(rc)); start farmrun with mpirun or srun --mpi=pmix") }
         var r: Int32 = 0, s: Int32 = 0
-        MPI_Comm_rank(MPI_COMM_WORLD, &r)
-        MPI_Comm_size(MPI_COMM_WORLD, &s)
+        _ = mpi.comm_rank(mpi.comm_world, &r)
+        _ = mpi.comm_size(mpi.comm_world, &s)
         rank = Int(r)
         size = Int(s)
         if rank == 0 {
@@ -43,12 +52,12 @@ public final class MPITransport: Transport {
 
     /// Shuts MPI down; call once, after the last message.
     public func finalize() {
-        MPI_Finalize()
+        _ = mpi.finalize()
     }
 
     /// Ends every rank at once (used when the coordinator fails hard).
     public func abort(code: Int32) -> Never {
-        MPI_Abort(MPI_COMM_WORLD, code)
+        _ = mpi.abort(mpi.comm_world, code)
         exit(code)
     }
 
@@ -59,7 +68,7 @@ public final class MPITransport: Transport {
         }
         var bytes = MessageCoding.encode(message)
         let rc = bytes.withUnsafeMutableBytes { buffer in
-            MPI_Send(buffer.baseAddress, Int32(buffer.count), MPI_BYTE, Int32(destination), MPITransport.tag, MPI_COMM_WORLD)
+            mpi.send(buffer.baseAddress, Int32(buffer.count), mpi.byte, Int32(destination), MPITransport.tag, mpi.comm_world)
         }
         guard rc == MPI_SUCCESS else { throw TransportError("MPI_Send to rank \(destination) failed (code \(rc))") }
     }
@@ -87,14 +96,14 @@ public final class MPITransport: Transport {
     private func probe() throws -> Envelope? {
         var flag: Int32 = 0
         var status = MPI_Status()
-        MPI_Iprobe(MPI_ANY_SOURCE, MPITransport.tag, MPI_COMM_WORLD, &flag, &status)
+        _ = mpi.iprobe(MPI_ANY_SOURCE, MPITransport.tag, mpi.comm_world, &flag, &status)
         guard flag != 0 else { return nil }
         var count: Int32 = 0
-        MPI_Get_count(&status, MPI_BYTE, &count)
+        _ = mpi.get_count(&status, mpi.byte, &count)
         var bytes = [UInt8](repeating: 0, count: Int(count))
         let source = status.MPI_SOURCE
         let rc = bytes.withUnsafeMutableBytes { buffer in
-            MPI_Recv(buffer.baseAddress, count, MPI_BYTE, source, MPITransport.tag, MPI_COMM_WORLD, nil)
+            mpi.recv(buffer.baseAddress, count, mpi.byte, source, MPITransport.tag, mpi.comm_world, nil)
         }
         guard rc == MPI_SUCCESS else { throw TransportError("MPI_Recv from rank \(source) failed (code \(rc))") }
         return Envelope(source: Int(source), message: try MessageCoding.decode(bytes))
