@@ -23,8 +23,10 @@ struct DBTool: ParsableCommand {
         // The call a sweep makes once per result skips building the command tree (see QuickInsert).
         if let insert = QuickInsert(arguments: Array(CommandLine.arguments.dropFirst())) {
             do {
-                try Insert.insert(into: insert.database, table: insert.table, addColumns: insert.addColumns)
-                Foundation.exit(0)
+                let closed = try Insert.insert(into: insert.database, table: insert.table, addColumns: insert.addColumns)
+                // Exit with the closed queue still referenced: releasing it disposes GRDB's
+                // DispatchQueue, which starts a worker thread just before the process ends.
+                withExtendedLifetime(closed) { Foundation.exit(0) }
             } catch {
                 Foundation.exit(1)
             }
@@ -66,8 +68,11 @@ struct Insert: ParsableCommand {
         try Self.insert(into: database, table: table, addColumns: addColumns)
     }
 
-    /// Inserts stdin's objects into `database`; an error is one line on stderr and `ExitCode(1)`.
-    static func insert(into database: String, table: String?, addColumns: Bool) throws {
+    /// Inserts stdin's objects into `database` and returns the closed queue; an error is
+    /// one line on stderr and `ExitCode(1)`.
+    @discardableResult
+    static func insert(into database: String, table: String?, addColumns: Bool) throws -> DatabaseQueue? {
+        var closed: DatabaseQueue?
         try reportingErrors(database: database) {
             let rows = try ResultRow.parseAll(StandardStreams.readAllInput())
             let existed = FileManager.default.fileExists(atPath: database)
@@ -83,11 +88,13 @@ struct Insert: ParsableCommand {
                     return .commit
                 }
                 try queue.close()
+                closed = queue
             } catch {
                 if !existed { Store.removeFiles(of: database) }
                 throw error
             }
         }
+        return closed
     }
 }
 
