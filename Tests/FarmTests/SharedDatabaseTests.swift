@@ -21,6 +21,18 @@ import Testing
         #expect(try scalar(db, "PRAGMA journal_mode") == "delete")
     }
 
+    @Test func filesystemsAreToldApartByTheirStatfsTypeAndTheRestByProcMounts() throws {
+        #expect(FileSystemKind.kind(ofMagic: 0x6969) == .network(type: "nfs"))
+        #expect(FileSystemKind.kind(ofMagic: 0x0BD0_0BD0) == .network(type: "lustre"))
+        #expect(FileSystemKind.kind(ofMagic: 0xEF53) == .local)
+        // FUSE may be sshfs or a local overlay: only /proc/mounts can tell.
+        #expect(FileSystemKind.kind(ofMagic: 0x6573_5546) == nil)
+        let folder = TemporaryFolder()
+        #expect(FileSystemKind.of(folder: folder.path) == .local)
+        #expect(FileSystemKind.of(folder: "/proc") == FileSystemKind.fromMounts(folder: "/proc"))
+        #expect(FileSystemKind.of(folder: folder.path + "/missing") == .local)
+    }
+
     @Test func statusAndQueryWhileAFarmWritesNeverSeeAHalfWrittenStateOrALock() async throws {
         let folder = TemporaryFolder()
         let db = folder.file("busy.db")

@@ -1,3 +1,4 @@
+import CLinux
 import Foundation
 
 /// What kind of filesystem holds a database, because SQLite's WAL mode needs
@@ -13,15 +14,46 @@ public enum FileSystemKind: Sendable, Equatable {
         "glusterfs", "afs", "ocfs2", "gfs2", "panfs", "wekafs", "fuse.sshfs", "fuse.glusterfs",
     ]
 
-    /// The kind of filesystem holding `folder`, from the longest mount point in
-    /// /proc/mounts that contains it. `FARM_ASSUME_NETWORK_FS=1` forces
-    /// `.network` (to test the network path on a local disk).
+    /// The kind of filesystem holding `folder`: from statfs for the common ones,
+    /// else from the longest mount point in /proc/mounts that contains it.
+    /// `FARM_ASSUME_NETWORK_FS=1` forces `.network` (to test the network path
+    /// on a local disk).
     public static func of(folder: String) -> FileSystemKind {
         // (Plain C calls and String: dbtool runs this at every insert, and Foundation's
         // path and string bridging cost milliseconds at a process's first use.)
         if let forced = getenv("FARM_ASSUME_NETWORK_FS"), String(cString: forced) == "1" {
             return .network(type: "forced by FARM_ASSUME_NETWORK_FS")
         }
+        // statfs names the common filesystems in one call; reading and splitting
+        // /proc/mounts is left for the rest, FUSE among them (sshfs, or local?).
+        if let known = kind(ofMagic: UInt32(truncatingIfNeeded: farm_filesystem_type(folder))) {
+            return known
+        }
+        return fromMounts(folder: folder)
+    }
+
+    /// The kind a statfs `f_type` stands for, or nil when only /proc/mounts can tell.
+    static func kind(ofMagic magic: UInt32) -> FileSystemKind? {
+        switch magic {
+        // ext2/3/4, XFS, Btrfs, tmpfs, overlay, ZFS, F2FS
+        case 0xEF53, 0x5846_5342, 0x9123_683E, 0x0102_1994, 0x794C_7630, 0x2FC1_2FC1, 0xF2F5_2010: .local
+        case 0x6969: .network(type: "nfs")
+        case 0x0BD0_0BD0: .network(type: "lustre")
+        case 0x4750_4653: .network(type: "gpfs")
+        case 0xFF53_4D42, 0xFE53_4D42, 0x517B: .network(type: "cifs")
+        case 0x1983_0326: .network(type: "beegfs")
+        case 0x0102_1997: .network(type: "9p")
+        case 0x00C3_6400: .network(type: "ceph")
+        case 0x5346_414F, 0x6B41_4653: .network(type: "afs")
+        case 0x7461_636F: .network(type: "ocfs2")
+        case 0x0116_1970: .network(type: "gfs2")
+        case 0xAAD7_AAEA: .network(type: "panfs")
+        default: nil  // FUSE (sshfs or local?), WekaFS, anything else
+        }
+    }
+
+    /// The type of the longest mount point in /proc/mounts that contains `folder`.
+    static func fromMounts(folder: String) -> FileSystemKind {
         guard let mounts = try? String(contentsOfFile: "/proc/mounts", encoding: .utf8) else { return .local }
         let path = realpath(folder, nil).map { resolved in
             defer { free(resolved) }

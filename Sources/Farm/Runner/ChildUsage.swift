@@ -1,4 +1,4 @@
-import CChildUsage
+import CLinux
 import Foundation
 
 /// What a finished job cost: CPU time (user + system) and peak resident
