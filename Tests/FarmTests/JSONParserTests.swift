@@ -17,8 +17,17 @@ import Testing
         #expect(row.values == [.null, .real(.infinity), .real(-.infinity)])
     }
 
-    @Test func rejectsDuplicateKeys() {
+    @Test func rejectsDuplicateKeysInSmallAndBigObjects() throws {
         #expect(throws: JSONError.self) { try JSONParser.parseOne(Array(#"{"a": 1, "a": 2}"#.utf8)) }
+        // Past the first keys duplicates are found through a set: both ways, early and late keys.
+        let keys = (0..<100).map { "\"k\($0)\": \($0)" }
+        let big = keys.joined(separator: ", ")
+        for duplicate in ["k0", "k31", "k32", "k99"] {
+            #expect(throws: JSONError.self) { try JSONParser.parseOne(Array("{\(big), \"\(duplicate)\": 1}".utf8)) }
+        }
+        let value = try JSONParser.parseOne(Array("{\(big)}".utf8))
+        guard case .object(let members) = value else { Issue.record("not an object"); return }
+        #expect(members.count == 100 && members.last?.key == "k99")
     }
 
     @Test func rejectsIntegersBeyond64Bits() {

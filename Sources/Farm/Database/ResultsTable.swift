@@ -25,13 +25,15 @@ public final class ResultsTable {
     private func reloadColumns(_ db: Database) throws {
         lastPrepared = nil
         lastInsert = nil
-        if try db.tableExists(name) {
-            let names = try db.columns(in: name).map(\.name)
+        // One plain query rather than GRDB's schema introspection, which loads the whole
+        // schema into generic collections (their first use costs `dbtool insert` about 1 ms).
+        let names = try String.fetchAll(db, sql: "SELECT name FROM pragma_table_info(?)", arguments: [name])
+        if names.isEmpty {
+            columns = nil  // no such table (a table always has a column)
+            lowercasedColumns = [:]
+        } else {
             columns = names
             lowercasedColumns = Dictionary(names.map { ($0.lowercased(), $0) }, uniquingKeysWith: { a, _ in a })
-        } else {
-            columns = nil
-            lowercasedColumns = [:]
         }
     }
 

@@ -9,6 +9,8 @@ public struct JSONParser {
     private var index: Int = 0
     private var depth: Int = 0
     private static let maxDepth = 512
+    /// Up to this many keys an object checks a new key against the others one by one.
+    private static let keysScanned = 32
 
     public init(bytes: [UInt8]) {
         self.bytes = bytes
@@ -103,7 +105,9 @@ public struct JSONParser {
         defer { depth -= 1 }
         index += 1
         var members: [(key: String, value: JSONValue)] = []
-        var seen = Set<String>()
+        // Duplicate keys: a scan of the few keys a result has, a set only for big objects
+        // (a Set's first use costs a short process like `dbtool insert` a runtime type lookup).
+        var seen: Set<String>?
         skipWhitespace()
         if index < bytes.count && bytes[index] == UInt8(ascii: "}") {
             index += 1
@@ -116,7 +120,14 @@ public struct JSONParser {
             }
             let keyStart = index
             let key = try parseString()
-            guard seen.insert(key).inserted else {
+            let duplicate: Bool
+            if members.count < JSONParser.keysScanned {
+                duplicate = members.contains { $0.key == key }
+            } else {
+                if seen == nil { seen = Set(members.map(\.key)) }
+                duplicate = seen?.insert(key).inserted == false
+            }
+            guard !duplicate else {
                 throw JSONError("duplicate key \"\(key)\"", at: keyStart)
             }
             skipWhitespace()
