@@ -21,6 +21,7 @@ public struct ManualInsert {
     /// Builds the typed row for `table` and inserts it.
     @discardableResult
     public func insert(into table: String, in db: Database) throws -> Int64 {
+        guard !Identifier.isInternalTable(table) else { throw StoreError.reservedTable(name: table) }
         guard try db.tableExists(table) else {
             throw StoreError.unknownTable(name: table, existing: try ResultsTable.userTables(in: db))
         }

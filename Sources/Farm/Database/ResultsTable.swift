@@ -18,6 +18,8 @@ public final class ResultsTable {
 
     /// Reads the table's columns from `db` (the table may not exist yet).
     public init(name: String, in db: Database) throws {
+        // Rows written by hand into the ledger or SQLite's catalogue would corrupt them.
+        guard !Identifier.isInternalTable(name) else { throw StoreError.reservedTable(name: name) }
         self.name = name
         try reloadColumns(db)
     }

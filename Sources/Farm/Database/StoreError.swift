@@ -35,7 +35,7 @@ public enum StoreError: Error, Sendable, CustomStringConvertible {
         case let .badIdentifier(kind, name):
             return "\(kind) name \"\(name)\" is not usable; use letters, digits and _ (not starting with a digit)"
         case let .reservedTable(name):
-            return "table \"\(name)\" is one of farm's own tables; results need another table name"
+            return "table \"\(name)\" is one of farm's or SQLite's own tables; results need another table name"
         case let .unknownTable(name, existing):
             let list = existing.isEmpty ? "the database has no tables" : "tables: \(existing.joined(separator: ", "))"
             return "table \"\(name)\" does not exist (\(list)); pick one with --table"
