@@ -143,11 +143,15 @@ import Testing
         let job = writeJob(folder, """
             import json, os, sys
             print(json.dumps({"stdin": sys.stdin.read(), "tid": int(os.environ["FARM_TASK_ID"]),
-                              "rep": int(os.environ["FARM_REPLICATE"]), "attempt": int(os.environ["FARM_ATTEMPT"])}))
+                              "rep": int(os.environ["FARM_REPLICATE"]), "attempt": int(os.environ["FARM_ATTEMPT"]),
+                              "home": os.environ.get("HOME", "")}))
             """)
         let db = folder.file("r.db")
         #expect(await runFarm(try config(db, ["python3", job], params: ["x=1"], replicates: 2)) == 0)
         #expect(try scalar(db, "SELECT count(*) FROM results WHERE stdin = '' AND tid = task_id AND attempt = 1") == 2)
+        // The rest of farm's own environment is passed on as it is (HOME: pyenv's shim rewrites PATH).
+        let home = ProcessInfo.processInfo.environment["HOME"] ?? ""
+        #expect(try scalar(db, "SELECT count(*) FROM results WHERE home = '\(home.replacingOccurrences(of: "'", with: "''"))'") == 2)
     }
 
     @Test func resultsGoToTheSeedsTableWithItsExistingRows() async throws {
