@@ -7,9 +7,15 @@ import Logging
 /// jobs until the grace deadline, aborts the rest, commits and returns.
 ///
 /// It is the only writer of the database. It never blocks on anything but the
-/// transport's bounded wait, so batches close and progress prints on time.
+/// transport's bounded wait, so batches close and progress prints on time; the
+/// batches are written by a `BackgroundCommitter`, so dispatch goes on while
+/// SQLite writes.
 public final class Coordinator {
-    private enum WorkerState { case starting, idle, busy(Int32), stopped }
+    private enum WorkerState {
+        case starting, idle, stopped
+        /// Running task `index`, whose running-mark is `batch.started[slot]` while `batchNumber` is the current batch's.
+        case busy(index: Int32, batchNumber: Int, slot: Int)
+    }
 
     private let ledger: Ledger
     private let sweep: Sweep
@@ -24,6 +30,10 @@ public final class Coordinator {
     private var busyCount = 0
     private var pending: FIFOQueue<Int32>
     private var batch = CommitBatch()
+    /// Counts the batches handed to the committer.
+    private var batchNumber = 0
+    /// Set while `run()` runs: the ledger is written through it then.
+    private var committer: BackgroundCommitter?
     private var batchOpened: ContinuousClock.Instant?
     private var lastCommit: ContinuousClock.Instant
     private var lastProgress: ContinuousClock.Instant
@@ -74,6 +84,12 @@ public final class Coordinator {
 
     /// Runs until every task is done or failed for good, or a stop signal ends the run.
     public func run() throws -> CoordinatorReport {
+        let committer = BackgroundCommitter(ledger: ledger)
+        self.committer = committer
+        defer {
+            committer.finish()
+            self.committer = nil
+        }
         while true {
             if !draining, let signal = ShutdownSignal.pending ?? stopFileSignal() { beginDrain(signal: signal) }
             if !draining, let policy = options.deadline, Date().timeIntervalSince1970 >= policy.stopBy - options.grace {
@@ -95,7 +111,8 @@ public final class Coordinator {
             }
             try housekeeping()
         }
-        try commitBatch()
+        try commitBatch(waiting: true)
+        takeStoreFailures(try committer.drain())
         printProgress(final: true)
         let report = makeReport()
         return report
@@ -119,6 +136,8 @@ public final class Coordinator {
         var wait = 0.25
         if let opened = batchOpened {
             wait = min(wait, max(0, options.batchInterval - seconds(since: opened)))
+            // A batch that is due waits for the one being written: look again in a millisecond.
+            if wait == 0, committer?.isIdle == false { return 0.001 }
         }
         if !batch.started.isEmpty {
             wait = min(wait, max(0, options.markInterval - seconds(since: lastCommit)))
@@ -231,19 +250,26 @@ public final class Coordinator {
         }
         let assignment = TaskAssignment(taskID: taskID, argv: argv, timeout: timeout, environment: environment)
         try transport.send(.assign(assignment), to: rank)
-        workers[rank] = .busy(index)
+        workers[rank] = .busy(index: index, batchNumber: batchNumber, slot: batch.started.count)
         busyCount += 1
         dispatched += 1
         openBatch()
-        batch.started.append(.init(index: index, rank: rank, host: "", startedAt: Date().timeIntervalSince1970, argv: argv))
+        let command = JSONValue.array(argv.map { .string($0) }).jsonText
+        batch.started.append(.init(index: index, rank: rank, host: "", startedAt: Date().timeIntervalSince1970, command: command))
     }
 
     private func record(_ outcome: TaskOutcome, from rank: Int) {
-        guard case .busy(let index) = workers[rank] else {
+        guard case .busy(let index, let startBatch, let slot) = workers[rank] else {
             logger.warning("rank \(rank) reported task \(outcome.taskID) it was not given; ignored")
             return
         }
         openBatch()
+        // Started within this batch: its end is written with its command, and no running-mark is.
+        var command: String?
+        if startBatch == batchNumber {
+            batch.started[slot].finishedInBatch = true
+            command = batch.started[slot].command
+        }
         suspectsRunning.remove(index)
         // A stop signal that arrived while this outcome was on its way may be what killed the job
         // (mpirun signals a rank's whole process group, and a job not yet in its own session is in it).
@@ -253,16 +279,16 @@ public final class Coordinator {
             state.done += 1
             doneThisRun += 1
             estimator?.add(outcome.wallSeconds, value: runtimeValue(of: index))
-            batch.finished.append(.init(index: index, outcome: outcome, retry: false))
+            batch.finished.append(.init(index: index, outcome: outcome, retry: false, command: command))
         case .failed(.interrupted, _):
             if !draining { pending.append(index) }
-            batch.finished.append(.init(index: index, outcome: outcome, retry: true))
+            batch.finished.append(.init(index: index, outcome: outcome, retry: true, command: command))
         case .failed(.signal, _) where draining:
             // Slurm's time limit signals every process of the step, jobs included:
             // a job killed while farm stops is interrupted, not failed.
             var interrupted = outcome
             interrupted.status = .failed(.interrupted, message: "killed by a signal while farm was stopping (\(outcome.signal.map(SignalName.of) ?? "signal"))")
-            batch.finished.append(.init(index: index, outcome: interrupted, retry: true))
+            batch.finished.append(.init(index: index, outcome: interrupted, retry: true, command: command))
         case .failed(let failure, let message):
             var counts = state.failures[index] ?? FailureCounts()
             counts.counts[failure, default: 0] += 1
@@ -274,7 +300,7 @@ public final class Coordinator {
                 state.failed += 1
             }
             logger.info("task \(outcome.taskID) failed (\(failure.rawValue)): \(message)\(retry ? "; will retry" : "")")
-            batch.finished.append(.init(index: index, outcome: outcome, retry: retry))
+            batch.finished.append(.init(index: index, outcome: outcome, retry: retry, command: command))
         }
     }
 
@@ -283,13 +309,15 @@ public final class Coordinator {
     }
 
     private func housekeeping() throws {
+        if let committer { takeStoreFailures(try committer.collect()) }
         if let opened = batchOpened,
            batch.finished.count >= options.batchSize || seconds(since: opened) >= options.batchInterval {
-            try commitBatch()
+            // While the last batch is written this one grows; past a bound, dispatch waits for the writer.
+            try commitBatch(waiting: batch.finished.count >= options.batchSize * Coordinator.batchGrowth)
         } else if !batch.started.isEmpty, seconds(since: lastCommit) >= options.markInterval {
-            try commitBatch()  // running-marks go out soon: a farm that dies must know what it was running
+            try commitBatch(waiting: false)  // running-marks go out soon: a farm that dies must know what it was running
         } else if batchOpened == nil, seconds(since: lastCommit) >= options.heartbeatInterval {
-            try ledger.heartbeat()
+            try committer?.heartbeat()
             lastCommit = clock.now
         }
         if let interval = options.progressInterval, seconds(since: lastProgress) >= interval {
@@ -297,18 +325,26 @@ public final class Coordinator {
         }
     }
 
-    private func commitBatch() throws {
-        guard !batch.isEmpty else { return }
-        let storeFailures = try ledger.commit(batch)
+    /// How many times `batchSize` a batch may grow to while the previous one is being written.
+    static let batchGrowth = 64
+
+    /// Hands the batch to the committer if it is free (or, `waiting`, once it is).
+    private func commitBatch(waiting: Bool) throws {
+        guard !batch.isEmpty, let committer, waiting || committer.isIdle else { return }
+        try committer.submit(batch)
+        batch = CommitBatch()
+        batchNumber += 1
+        batchOpened = nil
+        lastCommit = clock.now
+    }
+
+    private func takeStoreFailures(_ storeFailures: [Int32]) {
         for index in storeFailures {
             state.done -= 1
             doneThisRun -= 1
             state.failed += 1
             logger.warning("task \(state.taskIDs[Int(index)]): its result could not be stored; see farmrun status --failed")
         }
-        batch = CommitBatch()
-        batchOpened = nil
-        lastCommit = clock.now
     }
 
     private func beginDrain(signal: Int32) {

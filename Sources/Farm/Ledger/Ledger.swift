@@ -246,14 +246,13 @@ public final class Ledger {
     /// The batch with values bound straight into cached statements (see `BatchWriter`).
     private func writeAtOnce(_ batch: CommitBatch, in db: Database, now: Double) throws {
         guard let table = results else { return }
-        let (marks, commands) = runningMarks(batch)
-        if !marks.isEmpty {
+        if batch.started.contains(where: { !$0.finishedInBatch }) {
             var mark = BatchWriter.Binder(try db.cachedStatement(sql: BatchWriter.markRunningSQL), in: db)
-            for (s, argv) in marks {
+            for s in batch.started where !s.finishedInBatch {
                 mark.bind(s.rank)
                 mark.bind(s.host)
                 mark.bind(s.startedAt)
-                mark.bind(argv)
+                mark.bind(s.command)
                 mark.bind(taskIDs[Int(s.index)])
                 _ = try mark.step()
             }
@@ -268,7 +267,7 @@ public final class Ledger {
             switch o.status {
             case .succeeded(let row): jobRow = row
             case .failed(let failure, let message):
-                try recordFailure(id: id, outcome: o, failure: failure, message: message, retry: f.retry, command: commands[f.index], in: db, now: now)
+                try recordFailure(id: id, outcome: o, failure: failure, message: message, retry: f.retry, command: f.command, in: db, now: now)
                 continue
             }
             done.bind(o.exitCode)
@@ -278,7 +277,7 @@ public final class Ledger {
             done.bind(o.stderrTail)
             done.bind(o.startedAt)
             done.bind(now)
-            done.bind(commands[f.index])
+            done.bind(f.command)
             done.bind(id)
             guard try done.step() == 1 else { continue }  // already done: never a second row
             // A row with a key the table lacks needs the one-at-a-time path (it adds the column).
@@ -307,36 +306,16 @@ public final class Ledger {
         }
     }
 
-    /// The started tasks to mark 'running', each with its command as JSON, and the commands of
-    /// those that also succeeded in this batch: they go straight to done, one UPDATE instead
-    /// of two (the command is written with the result).
-    private func runningMarks(_ batch: CommitBatch) -> (marks: [(CommitBatch.Started, String)], commands: [Int32: String]) {
-        var succeeded = Set<Int32>()
-        for f in batch.finished {
-            if case .succeeded = f.outcome.status { succeeded.insert(f.index) }
-        }
-        var marks: [(CommitBatch.Started, String)] = []
-        var commands: [Int32: String] = [:]
-        for s in batch.started {
-            let argv = JSONValue.array(s.argv.map { .string($0) }).jsonText
-            if succeeded.contains(s.index) { commands[s.index] = argv } else { marks.append((s, argv)) }
-        }
-        return (marks, commands)
-    }
-
     /// The batch one result at a time, each in a savepoint of its own. Returns the
     /// indices of tasks whose result could not be stored (now failed for good).
     private func writeOneByOne(_ batch: CommitBatch, in db: Database, now: Double) throws -> [Int32] {
         var storeFailures: [Int32] = []
-        let (marks, commands) = runningMarks(batch)
-        if !marks.isEmpty {
-            let update = try db.cachedStatement(sql: BatchWriter.markRunningSQL)
-            for (s, argv) in marks {
-                try update.execute(arguments: [s.rank, s.host, s.startedAt, argv, taskIDs[Int(s.index)]])
-            }
+        let update = try db.cachedStatement(sql: BatchWriter.markRunningSQL)
+        for s in batch.started where !s.finishedInBatch {
+            try update.execute(arguments: [s.rank, s.host, s.startedAt, s.command, taskIDs[Int(s.index)]])
         }
         for f in batch.finished {
-            if try !record(f, command: commands[f.index], in: db, now: now) { storeFailures.append(f.index) }
+            if try !record(f, command: f.command, in: db, now: now) { storeFailures.append(f.index) }
         }
         return storeFailures
     }

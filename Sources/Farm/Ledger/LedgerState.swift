@@ -28,7 +28,19 @@ public struct CommitBatch: Sendable {
         public var rank: Int
         public var host: String
         public var startedAt: Double
-        public var argv: [String]
+        /// The argv that ran, as a JSON array.
+        public var command: String
+        /// Whether the task also finished within this batch: its end is written
+        /// with its command, and no running-mark is.
+        public var finishedInBatch = false
+
+        public init(index: Int32, rank: Int, host: String, startedAt: Double, command: String) {
+            self.index = index
+            self.rank = rank
+            self.host = host
+            self.startedAt = startedAt
+            self.command = command
+        }
     }
 
     public struct Finished: Sendable {
@@ -36,6 +48,15 @@ public struct CommitBatch: Sendable {
         public var outcome: TaskOutcome
         /// Whether a failed task goes back to pending (its retry budget allows it).
         public var retry: Bool
+        /// The task's command when it also started within this batch (else its running-mark wrote it).
+        public var command: String?
+
+        public init(index: Int32, outcome: TaskOutcome, retry: Bool, command: String? = nil) {
+            self.index = index
+            self.outcome = outcome
+            self.retry = retry
+            self.command = command
+        }
     }
 
     public var started: [Started] = []
