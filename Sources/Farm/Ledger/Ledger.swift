@@ -258,15 +258,15 @@ public final class Ledger {
             }
         }
         var done = BatchWriter.Binder(try db.cachedStatement(sql: BatchWriter.markDoneSQL), in: db)
-        var attempt = BatchWriter.Binder(try db.cachedStatement(sql: BatchWriter.attemptSQL), in: db)
-        var insert: (sql: String, binder: BatchWriter.Binder)?
-        for f in batch.finished {
+        var rows = PendingRows()
+        for (position, f) in batch.finished.enumerated() {
             let o = f.outcome
             let id = taskIDs[Int(f.index)]
             let jobRow: ResultRow
             switch o.status {
             case .succeeded(let row): jobRow = row
             case .failed(let failure, let message):
+                try writeRows(&rows, of: batch, in: db, now: now)  // farm_attempt keeps the order things happened in
                 try recordFailure(id: id, outcome: o, failure: failure, message: message, retry: f.retry, command: f.command, in: db, now: now)
                 continue
             }
@@ -282,16 +282,43 @@ public final class Ledger {
             guard try done.step() == 1 else { continue }  // already done: never a second row
             // A row with a key the table lacks needs the one-at-a-time path (it adds the column).
             guard let plan = writer.plan(for: jobRow, table: table, sweep: sweep) else { throw LedgerError("a result needs a new column") }
-            if insert?.sql != plan.insertSQL {
-                insert = (plan.insertSQL, BatchWriter.Binder(try db.cachedStatement(sql: plan.insertSQL), in: db))
+            if rows.plan?.jobColumns != plan.jobColumns {
+                try writeRows(&rows, of: batch, in: db, now: now)
+                rows.plan = plan
             }
-            var row = insert!.binder
-            row.bind(id)
-            for (i, value) in jobRow.values.enumerated() where i != plan.skippedColumn { row.bind(value) }
+            rows.positions.append(position)
+            if rows.positions.count == plan.rowsPerInsert { try writeRows(&rows, of: batch, in: db, now: now) }
+        }
+        try writeRows(&rows, of: batch, in: db, now: now)
+    }
+
+    /// Succeeded results of a batch whose done-marks are written and whose rows are not yet.
+    private struct PendingRows {
+        var plan: BatchWriter.RowPlan?
+        /// Positions in the batch's `finished`.
+        var positions: [Int] = []
+    }
+
+    /// The result rows and attempt rows of `rows`, one multi-row INSERT each.
+    private func writeRows(_ rows: inout PendingRows, of batch: CommitBatch, in db: Database, now: Double) throws {
+        guard let plan = rows.plan, !rows.positions.isEmpty else { return }
+        defer { rows.positions.removeAll(keepingCapacity: true) }
+        let count = rows.positions.count
+        var insert = BatchWriter.Binder(try db.cachedStatement(sql: plan.insertSQL(rows: count)), in: db)
+        for position in rows.positions {
+            let f = batch.finished[position]
+            guard case .succeeded(let jobRow) = f.outcome.status else { preconditionFailure("only results wait for their rows") }
+            insert.bind(taskIDs[Int(f.index)])
+            for (i, value) in jobRow.values.enumerated() where i != plan.skippedColumn { insert.bind(value) }
             let parameters = sweep.combinations[sweep.address(of: Int(f.index)).combination]
-            for p in plan.parameters { row.bind(parameters[p].sqlValue) }
-            _ = try row.step()
-            attempt.bind(id)
+            for p in plan.parameters { insert.bind(parameters[p].sqlValue) }
+        }
+        _ = try insert.step()
+        let attemptSQL = count == BatchWriter.rowsPerInsert ? BatchWriter.fullAttemptSQL : BatchWriter.attemptSQL(rows: count)
+        var attempt = BatchWriter.Binder(try db.cachedStatement(sql: attemptSQL), in: db)
+        for position in rows.positions {
+            let o = batch.finished[position].outcome
+            attempt.bind(taskIDs[Int(batch.finished[position].index)])
             attempt.bind("done")
             attempt.bind(o.exitCode)
             attempt.bind(o.signal)
@@ -302,8 +329,8 @@ public final class Ledger {
             attempt.bind(o.host)
             attempt.bind(o.startedAt)
             attempt.bind(now)
-            _ = try attempt.step()
         }
+        _ = try attempt.step()
     }
 
     /// The batch one result at a time, each in a savepoint of its own. Returns the
