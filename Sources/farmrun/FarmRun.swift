@@ -53,7 +53,7 @@ struct Run: ParsableCommand {
     @Option(help: "After a stop signal, how long running jobs may finish before they are killed.") var grace: String = "20s"
     @Option(help: "Seconds between SIGTERM and SIGKILL when a job is stopped.") var killGrace: String = "5s"
     @Option(help: "Interval of progress lines on stderr (0: off).") var progress: String = "30s"
-    @Option(help: "Results per commit (a commit also closes after --batch-interval).") var batchSize: Int = 256
+    @Option(help: "Results per commit (a commit also closes after --batch-interval; while one commit is written, the next gathers up to 64 times this).") var batchSize: Int = 256
     @Option(help: "The longest a finished result waits for its commit.") var batchInterval: String = "0.5s"
     @Option(help: "A lease whose heartbeat is older than this is taken over.") var leaseTimeout: String = "60s"
     @Flag(help: "If another farmrun holds the database, wait for it instead of exiting 75.") var waitForLease = false

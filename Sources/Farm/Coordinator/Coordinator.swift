@@ -135,7 +135,7 @@ public final class Coordinator {
     private func nextWakeUp() -> Double {
         var wait = 0.25
         if let opened = batchOpened {
-            wait = min(wait, max(0, options.batchInterval - seconds(since: opened)))
+            wait = min(wait, draining ? 0 : max(0, options.batchInterval - seconds(since: opened)))
             // A batch that is due waits for the one being written: look again in a millisecond.
             if wait == 0, committer?.isIdle == false { return 0.001 }
         }
@@ -310,8 +310,10 @@ public final class Coordinator {
 
     private func housekeeping() throws {
         if let committer { takeStoreFailures(try committer.collect()) }
+        // Once stopping, every result goes out at once: the allocation (or mpirun, when a rank died)
+        // may kill this process soon, and a result not committed then is run again.
         if let opened = batchOpened,
-           batch.finished.count >= options.batchSize || seconds(since: opened) >= options.batchInterval {
+           draining || batch.finished.count >= options.batchSize || seconds(since: opened) >= options.batchInterval {
             // While the last batch is written this one grows; past a bound, dispatch waits for the writer.
             try commitBatch(waiting: batch.finished.count >= options.batchSize * Coordinator.batchGrowth)
         } else if !batch.started.isEmpty, seconds(since: lastCommit) >= options.markInterval {
