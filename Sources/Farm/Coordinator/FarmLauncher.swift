@@ -121,6 +121,7 @@ public enum FarmLauncher {
     /// Rank 0's work: validate, take the lease, sync the ledger, coordinate.
     /// `fatal` means workers may still be busy and must be ended by force.
     static func coordinate(_ configuration: RunConfiguration, transport: any Transport, logger: Logger) -> (code: Int32, fatal: Bool) {
+        SQLiteProcessSetup.disableMemoryStatistics()
         let sweep: Sweep
         let ledger: Ledger
         do {
