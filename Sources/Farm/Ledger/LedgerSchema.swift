@@ -10,7 +10,7 @@ import GRDB
 /// two values through a temporary b-tree it opens and closes at every UPDATE, a
 /// third of the mark's cost), and the only index on `state` is a partial one on
 /// running tasks (what resume looks up), so a pending task marked done touches no
-/// index. Counts by state scan the sweep's tasks (about 0.1 s per million).
+/// index. Counts by state scan the sweep's tasks (about 0.4 s per million).
 /// A ledger made before keeps its CHECK (still correct, slower) and has its
 /// full state index replaced.
 enum LedgerSchema {
