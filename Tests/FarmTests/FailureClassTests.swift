@@ -6,15 +6,21 @@ import Testing
 /// Failure classes: a retry budget per class, a record of every attempt with
 /// what it cost, and the quarantine of a task that keeps killing its rank.
 @Suite struct FailureClassTests {
-    /// Sleeps a moment, then kills its parent (the worker rank, or farmrun itself) when x is 3.
-    static let poisonJob = ["python3", "-c", """
-        import json, os, sys, time
-        x = int(sys.argv[1])
-        time.sleep(0.2)
-        if x == 3:
-            os.kill(os.getppid(), 9)
-        print(json.dumps({"square": x * x}))
-        """, "{x}"]
+    /// Kills its parent (the worker rank, or farmrun itself) when x is 3, once the ledger at argv[2]
+    /// shows it running (so the crash is surely one that loses it); the others print at once.
+    static func poisonJob(db: String) -> [String] {
+        ["python3", "-c", """
+            import json, os, sqlite3, sys, time
+            x = int(sys.argv[1])
+            if x == 3:
+                ledger = sqlite3.connect("file:" + sys.argv[2] + "?mode=ro", uri=True, timeout=30)
+                query = "SELECT state FROM farm_task WHERE id = ?"
+                while ledger.execute(query, (int(os.environ["FARM_TASK_ID"]),)).fetchone() != ("running",):
+                    time.sleep(0.02)
+                os.kill(os.getppid(), 9)
+            print(json.dumps({"square": x * x}))
+            """, "{x}", db]
+    }
 
     @Test func retryBudgetsAreCountedPerFailureClass() throws {
         let folder = TemporaryFolder()
@@ -115,7 +121,7 @@ import Testing
         let db = folder.file("r.db")
         var statuses: [Int32] = []
         for _ in 0..<8 {
-            let r = try runProcess([Binaries.farmrun, "--db", db, "--jobs", "2", "-p", "x=1..8", "--progress", "0", "--"] + Self.poisonJob)
+            let r = try runProcess([Binaries.farmrun, "--db", db, "--jobs", "2", "-p", "x=1..8", "--progress", "0", "--"] + Self.poisonJob(db: db))
             statuses.append(r.status)
             if r.status != SIGKILL {  // killed by its poison task
                 #expect(r.stderr.contains("1 task(s) quarantined as failed"), "\(r.stderr)")

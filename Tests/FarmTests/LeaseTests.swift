@@ -65,11 +65,17 @@ import Testing
     @Test func twoFarmrunsStartedAtOnceRunTheSweepOnceAndTheSecondNamesTheHolder() async throws {
         let folder = TemporaryFolder()
         let db = folder.file("r.db")
+        // The jobs wait while the hold file exists, so the first farmrun cannot finish the sweep before the
+        // second one has started and met its lease, however slowly the machine starts the second.
+        let hold = folder.file("hold")
+        _ = FileManager.default.createFile(atPath: hold, contents: nil)
         let arguments = [Binaries.farmrun, "--db", db, "-p", "x=1..40", "--jobs", "2", "--progress", "0",
-                         "--", "python3", "-c", "import time, json; time.sleep(0.05); print(json.dumps({'ok': 1}))"]
+                         "--", "python3", "-c", "import json, os, sys, time\nwhile os.path.exists(sys.argv[1]): time.sleep(0.02)\nprint(json.dumps({'ok': 1}))", hold]
         // Both start now, as processes of their own (not on the test pool, which other tests may keep busy).
         let a = try BackgroundProcess(arguments, logPath: folder.file("a.log"))
         let b = try BackgroundProcess(arguments, logPath: folder.file("b.log"))
+        try await waitFor("one of the two farmruns to give up", timeout: 120) { !a.process.isRunning || !b.process.isRunning }
+        try FileManager.default.removeItem(atPath: hold)
         let results = [(status: await a.wait() ?? -1, stderr: a.log), (status: await b.wait() ?? -1, stderr: b.log)]
         let statuses = results.map(\.status).sorted()
         #expect(statuses == [0, 75], "\(results.map(\.stderr))")

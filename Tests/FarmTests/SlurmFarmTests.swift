@@ -7,22 +7,36 @@ import Testing
 /// (`slurm/local-cluster.sh`): warning signal, grace, exit 75, resubmission.
 @Suite(.serialized, .enabled(if: Slurm.available, "needs the local Slurm cluster: bash slurm/local-cluster.sh start; eval \"$(bash slurm/local-cluster.sh env)\""))
 struct SlurmFarmTests {
-    static let job = ["python3", "-c", "import json, sys, time; time.sleep(0.02); print(json.dumps({'x': int(sys.argv[1]), 'y': int(sys.argv[2])}))", "{x}", "{y}"]
-
-    /// Submits a 600-task sweep that is warned (as before a time limit) a few
-    /// seconds in, so it cannot finish in one allocation; resubmission completes it.
+    /// Submits a 600-task sweep whose jobs wait while a hold file exists; once the ledger shows
+    /// them running, the batch shell is warned (as before a time limit) and, once farmrun has seen
+    /// the warning, the hold is lifted. So the first allocation surely stops with most of the sweep
+    /// left, on a fast machine as on a loaded one, and resubmission completes it.
     func warnedSweepIsCompletedByItsResubmittedChain(launcher: String) async throws {
         let folder = TemporaryFolder()
         let name = "farm-test-\(UUID().uuidString.prefix(6))"
         let db = folder.file("r.db")
+        let hold = folder.file("hold")
+        _ = FileManager.default.createFile(atPath: hold, contents: nil)
+        let job = ["python3", "-c", """
+            import json, os, sys, time
+            while os.path.exists(sys.argv[3]): time.sleep(0.05)
+            print(json.dumps({'x': int(sys.argv[1]), 'y': int(sys.argv[2])}))
+            """, "{x}", "{y}", hold]
         let first = try Slurm.submit(["-J", name, "-n", "4", "-o", folder.file("farm-%j.out")],
-                                     ["--db", db, "-p", "x=1..100", "-p", "y=1..6", "--progress", "5s", "--"] + Self.job,
+                                     ["--db", db, "-p", "x=1..100", "-p", "y=1..6", "--progress", "5s", "--"] + job,
                                      in: folder.path, environment: ["FARM_RESUBMIT": "3", "FARM_LAUNCHER": launcher])
         try await Slurm.waitUntilRunning(first)
-        try await Task.sleep(for: .seconds(6))
+        let firstLogPath = folder.file("farm-\(first).out")
+        try await waitFor("a held task running in job \(first)", timeout: 120) {
+            ((try? scalar(db, "SELECT count(*) FROM farm_task WHERE state = 'running'") as Int?) ?? 0) > 0
+        }
         #expect(try runProcess(["scancel", "--batch", "--signal=USR1", first]).status == 0)
+        try await waitFor("farmrun to see the warning of job \(first)", timeout: 120) {
+            ((try? String(contentsOfFile: firstLogPath, encoding: .utf8)) ?? "").contains("stop file")
+        }
+        try FileManager.default.removeItem(atPath: hold)
         let chain = try await Slurm.waitForChain(from: first, in: folder.path, timeout: 400)
-        let firstLog = (try? String(contentsOfFile: folder.file("farm-\(first).out"), encoding: .utf8)) ?? ""
+        let firstLog = (try? String(contentsOfFile: firstLogPath, encoding: .utf8)) ?? ""
         #expect(chain.count >= 2, "the warned job should have resubmitted itself: \(firstLog)")
         #expect(firstLog.contains("exited with status 75"), "\(firstLog)")
         #expect(try scalar(db, "PRAGMA integrity_check") == "ok")
@@ -30,7 +44,7 @@ struct SlurmFarmTests {
         #expect(try scalar(db, "SELECT count(DISTINCT task_id) FROM results") == 600)
         #expect(try scalar(db, "SELECT count(*) FROM farm_task WHERE state = 'done' AND failures = 0") == 600)
         #expect(processes(containing: db).isEmpty)
-        #expect(processes(containing: "import json, sys, time").isEmpty)
+        #expect(processes(containing: hold).isEmpty)
     }
 
     @Test func warnedSweepUnderSrunIsCompletedByResubmission() async throws {

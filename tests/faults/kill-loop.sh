@@ -1,9 +1,15 @@
 #!/usr/bin/env bash
-# The kill loop: a sweep of 2,000 short tasks (40 per kill beyond 50 kills) under `mpirun -n 4`, SIGKILLed
-# at random moments (a random rank, coordinator or worker, or mpirun itself)
-# and started again, --kills times; then one final run to the end. Afterwards
-# the results must hold exactly one row per task, none lost, none twice,
-# integrity_check ok, every task done. Randomness is seeded and the seed printed.
+# The kill loop: a sweep of 3,000 short tasks (120 per kill beyond 25 kills) under `mpirun -n 4`,
+# SIGKILLed --kills times (a random rank, coordinator or worker, or mpirun itself) and started
+# again; then one final run to the end. Afterwards the results must hold exactly one row per task,
+# none lost, none twice, integrity_check ok, every task done.
+#
+# When to kill is read from the ledger, never from the clock: each kill comes once tasks are
+# running and the done count has grown by a seeded random amount (1 to twice the mean of
+# tasks / (8 * kills)) since the run started, so the same seed kills the same targets in the same
+# order on a fast machine and on a loaded one, and the sweep outlives its kills: after a SIGKILL to
+# a worker rank or to mpirun the others go on for about a second until the job is torn down (60-80
+# tasks here), so 25 kills use up about 1,700 of the 3,000 tasks, whatever the machine's speed.
 #
 #   bash tests/faults/kill-loop.sh [--kills N] [--seed S] [--tasks T]
 #
@@ -20,8 +26,9 @@ while (($#)); do
         *) echo "usage: $0 [--kills N] [--seed S] [--tasks T]" >&2; exit 64 ;;
     esac
 done
-# Enough tasks that the sweep outlives its kills (a run gets about 35 done before its kill).
-tasks=${tasks:-$(( kills * 40 > 2000 ? kills * 40 : 2000 ))}
+tasks=${tasks:-$(( kills * 120 > 3000 ? kills * 120 : 3000 ))}
+# Each run is killed after `step` more tasks are done, step in 1..2*mean.
+mean=$(( tasks / (8 * kills) > 1 ? tasks / (8 * kills) : 1 ))
 here=$(cd "$(dirname "$0")/../.." && pwd)
 farmrun=${FARMRUN:-$here/.build/debug/farmrun}
 [[ -x $farmrun ]] || { echo "kill-loop: no farmrun at $farmrun (swift build, or set FARMRUN)" >&2; exit 66; }
@@ -32,7 +39,7 @@ db=$work/kill.db
 RANDOM=$seed
 echo "kill-loop: seed $seed, $kills kills, $tasks tasks (replay: $0 --kills $kills --seed $seed --tasks $tasks)"
 
-args=(--db "$db" -p "x=1..$((tasks / 2))" -p y=a,b --progress 0 --lease-timeout 1h
+args=(--db "$db" -p "x=1..$((tasks / 2))" -p y=a,b --progress 0 --lease-timeout 1h --batch-interval 0.1s
       -- /bin/sh -c 'sleep 0.05; echo "{\"x\": $1, \"y\": \"$2\"}"' job '{x}' '{y}')
 
 ours() { pgrep -f -- "--db $db" || true; }
@@ -47,22 +54,31 @@ rank_pid() {
     done
 }
 
+count() { sqlite3 "$db" "SELECT count(*) FROM farm_task WHERE state = '$1'" 2>/dev/null || echo 0; }
+
 done_kills=0
 runs=0
 targets=(mpirun 0 1 2 3)
+# Drawn once per kill (not per run), so a run that ends by itself does not shift the sequence.
+step=$((1 + RANDOM % (2 * mean)))
+target=${targets[RANDOM % 5]}
 while ((done_kills < kills)); do
     runs=$((runs + 1))
+    base=$(count done)
     mpirun --oversubscribe -n 4 "$farmrun" "${args[@]}" >>"$work/runs.log" 2>&1 &
     mpirun_pid=$!
-    delay_ms=$((200 + RANDOM % 1400))
-    target=${targets[RANDOM % 5]}
-    sleep "$(awk "BEGIN {print $delay_ms / 1000}")"
+    # Wait, on the ledger, until tasks run and `step` more are done (or the run ends by itself).
+    while kill -0 "$mpirun_pid" 2>/dev/null; do
+        if (($(count running) > 0 && $(count done) >= base + step)); then break; fi
+        sleep 0.02
+    done
     if ! kill -0 "$mpirun_pid" 2>/dev/null; then
         status=0; wait "$mpirun_pid" || status=$?
         if ((status == 0)); then
             echo "kill-loop: the sweep finished after only $done_kills kills; give more --tasks for $kills kills" >&2
             exit 1
         fi
+        ((runs < 4 * kills + 10)) || { echo "kill-loop: runs keep ending by themselves (status $status)" >&2; tail -n 30 "$work/runs.log" >&2; exit 1; }
         continue
     fi
     if [[ $target == mpirun ]]; then
@@ -73,14 +89,15 @@ while ((done_kills < kills)); do
     fi
     kill -9 "$victim" 2>/dev/null || true
     done_kills=$((done_kills + 1))
-    printf 'kill-loop: kill %d/%d: SIGKILL to %s (pid %s) after %d ms; done so far: %s\n' "$done_kills" "$kills" \
-        "$([[ $target == mpirun ]] && echo mpirun || echo "rank $target")" "$victim" "$delay_ms" \
-        "$(sqlite3 "$db" "SELECT count(*) FROM farm_task WHERE state = 'done'" 2>/dev/null || echo 0)"
+    printf 'kill-loop: kill %d/%d: SIGKILL to %s (pid %s) once %d more were done; done: %s at the start, %s at the kill\n' \
+        "$done_kills" "$kills" "$([[ $target == mpirun ]] && echo mpirun || echo "rank $target")" "$victim" "$step" "$base" "$(count done)"
     # What survives a killed mpirun (orphaned ranks) is ended the way Slurm ends a step.
     for _ in $(seq 1 100); do [[ -z $(ours) ]] && break; sleep 0.1; done
     leftover=$(ours)
     if [[ -n $leftover ]]; then kill -9 $leftover 2>/dev/null || true; fi
     wait "$mpirun_pid" 2>/dev/null || true
+    step=$((1 + RANDOM % (2 * mean)))
+    target=${targets[RANDOM % 5]}
 done
 
 # One last run to the end.

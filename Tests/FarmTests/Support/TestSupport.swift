@@ -81,6 +81,20 @@ func scalar<T: DatabaseValueConvertible>(_ path: String, _ sql: String) throws -
     return try queue.read { try T.fetchOne($0, sql: sql) }
 }
 
+/// Waits until `condition` holds: a file, the ledger or a process, never a guess at how long
+/// something takes. `timeout` only bounds a hang (then the test fails, naming `what`).
+func waitFor(_ what: String, timeout: Double, _ condition: () throws -> Bool) async throws {
+    let deadline = Date(timeIntervalSinceNow: timeout)
+    while try !condition() {
+        guard Date() < deadline else { throw WaitTimeout(description: "gave up waiting for \(what) after \(Int(timeout)) s") }
+        try await Task.sleep(for: .milliseconds(20))
+    }
+}
+
+struct WaitTimeout: Error, CustomStringConvertible {
+    var description: String
+}
+
 func fileBytes(_ path: String) -> Data? {
     FileManager.default.contents(atPath: path)
 }
@@ -110,4 +124,10 @@ func runFarm(_ configuration: RunConfiguration, logger: Logger = Logger(label: "
         thread.stackSize = 4 << 20
         thread.start()
     }
+}
+
+/// The tests' own Python with pinned packages (pandas, …), made by `scripts/test-venv.sh`.
+enum TestPython {
+    static var path: String { Slurm.repository + "/.build/test-venv/bin/python3" }
+    static var available: Bool { FileManager.default.isExecutableFile(atPath: path) }
 }
