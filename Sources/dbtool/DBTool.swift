@@ -81,9 +81,14 @@ struct Insert: ParsableCommand {
                 try queue.inTransaction(.immediate) { db in
                     let name = try ResultsTable.defaultName(explicit: table, in: db)
                     let writer = try ResultsTable(name: name, in: db)
+                    var reported = Set<String>()
                     for row in rows {
-                        try writer.prepare(for: row, addColumns: addColumns, in: db)
-                        try writer.insert(row, in: db)
+                        let (named, renames) = row.namedForStorage()
+                        for rename in renames where reported.insert(rename.key).inserted {
+                            StandardStreams.writeError("dbtool: \(rename)")
+                        }
+                        try writer.prepare(for: named, addColumns: addColumns, in: db)
+                        try writer.insert(named, in: db)
                     }
                     return .commit
                 }

@@ -35,7 +35,7 @@ import Testing
             case 3:  // a failure in between keeps farm_attempt in the order things happened
                 let outcome = TaskOutcome(taskID: state.taskIDs[Int(i)], status: .failed(.exit, message: "exit 1"), exitCode: 1)
                 batch.finished.append(.init(index: i, outcome: outcome, retry: true))
-            case 7:  // another shape: the job printed its own task_id, which farm's replaces
+            case 7:  // another shape: the job printed its own task_id, stored as task_id_2 beside farm's
                 batch.finished.append(succeeded(i, state, ResultRow(columns: ["task_id", "y"], values: [.integer(-1), .integer(Int64(i))])))
             default:
                 batch.finished.append(succeeded(i, state, ResultRow(columns: ["y"], values: [.integer(Int64(i))])))
@@ -49,6 +49,7 @@ import Testing
         #expect(try scalar(db, "SELECT count(DISTINCT task_id) FROM results") == 54)
         #expect(try scalar(db, "SELECT count(*) FROM results JOIN farm_task ON farm_task.id = results.task_id WHERE x = y + 1 AND state = 'done'") == 54)
         #expect(try scalar(db, "SELECT count(*) FROM farm_task WHERE state = 'pending' AND failures = 1") == 6)
+        #expect(try scalar(db, "SELECT count(*) FROM results WHERE task_id_2 = -1") == 6)
         #expect(try scalar(db, "SELECT count(*) FROM farm_attempt") == 60)
         // Attempts are numbered in the order the batch lists them.
         let order: [Int64] = try DatabaseQueue(path: db).read { db in

@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import Testing
 @testable import Farm
 
@@ -67,14 +68,31 @@ import Testing
         #expect(try runProcess([Binaries.farmrun, "status", "--db", db, "--missing"]).stdout.contains("# Nothing is missing."))
     }
 
-    @Test func aResultThatCannotBeStoredStillShowsItsCommand() throws {
+    @Test func aResultTheTableRefusesShowsItsCommandAndIsKeptUntilTheTableTakesIt() throws {
         let folder = TemporaryFolder()
         let db = folder.file("r.db")
-        let run = try runProcess([Binaries.farmrun, "--db", db, "--jobs", "1", "-p", "x=1", "--", "/bin/echo", #"{"bad key": 1}"#])
+        try DatabaseQueue(path: db).write { try $0.execute(sql: "CREATE TABLE results (task_id INTEGER, v INTEGER CHECK (v < 5), x INTEGER)") }
+        let runs = folder.file("runs")
+        let job = ["/bin/sh", "-c", #"echo run >> "$1"; echo "{\"v\": $(($0 * 3))}""#, "{x}", runs]
+        let run = try runProcess([Binaries.farmrun, "--db", db, "--jobs", "1", "-p", "x=1,2", "--"] + job)
         #expect(run.status == 1)
         let status = try runProcess([Binaries.farmrun, "status", "--db", db, "--failed"]).stdout
-        #expect(status.contains(#"column name "bad key" is not usable"#), "\(status)")
-        #expect(status.contains(#"command: /bin/echo '{"bad key": 1}'"#), "\(status)")
+        #expect(status.contains("[failed, store]: table results refused the row: CHECK constraint failed: v < 5"), "\(status)")
+        #expect(status.contains("the next farmrun stores it once the table takes it, without running the job again"), "\(status)")
+        #expect(status.contains(#"command: /bin/sh -c 'echo run"#), "\(status)")
+        #expect(try scalar(db, "SELECT stdout_head FROM farm_task WHERE state = 'failed'") == #"{"v":6}"#)
+        // Still refused: it stays failed, and its job does not run again.
+        #expect(try runProcess([Binaries.farmrun, "--db", db, "--jobs", "1", "-p", "x=1,2", "--"] + job).status == 1)
+        // The table fixed, the next run stores the kept result, and still runs no job.
+        try DatabaseQueue(path: db).write { db in
+            try db.execute(sql: "ALTER TABLE results RENAME TO old; CREATE TABLE results (task_id INTEGER, v INTEGER, x INTEGER); INSERT INTO results SELECT * FROM old; DROP TABLE old")
+        }
+        let fixed = try runProcess([Binaries.farmrun, "--db", db, "--jobs", "1", "-p", "x=1,2", "--"] + job)
+        #expect(fixed.status == 0, "\(fixed.stderr)")
+        #expect(fixed.stderr.contains("stored 1 kept result(s)"), "\(fixed.stderr)")
+        #expect(try scalar(db, "SELECT group_concat(v) FROM (SELECT v FROM results ORDER BY x)") == "3,6")
+        #expect(try scalar(db, "SELECT count(*) FROM farm_task WHERE state = 'done' AND stdout_head IS NULL") == 2)
+        #expect(try String(contentsOfFile: runs, encoding: .utf8) == "run\nrun\n")
     }
 
     @Test func progressBarShowsDoneFailedAndLeft() {

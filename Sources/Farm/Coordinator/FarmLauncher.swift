@@ -126,7 +126,7 @@ public enum FarmLauncher {
         let ledger: Ledger
         do {
             sweep = try Sweep(configuration.spec)
-            ledger = try Ledger(path: configuration.database, sweep: sweep)
+            ledger = try Ledger(path: configuration.database, sweep: sweep, logger: logger)
         } catch {
             logger.error("\(ErrorText.line(for: error, database: configuration.database))")
             try? WorkerShutdown.stopAll(transport)

@@ -41,6 +41,11 @@ public struct ResultRow: Sendable, Equatable {
         values.append(value)
     }
 
+    /// The row as one JSON object, in column order (how a result that could not be stored is kept).
+    public var jsonText: String {
+        JSONValue.object(zip(columns, values).map { ($0, $1.json) }).jsonText
+    }
+
     /// Whether the row has `column` (compared as SQLite does, ignoring ASCII case).
     public func has(_ column: String) -> Bool {
         columns.contains { $0.lowercased() == column.lowercased() }

@@ -2,7 +2,8 @@ import GRDB
 
 /// The single insert path for results, used by `dbtool insert` and by the
 /// coordinator: creates the table from the first row (types inferred), adds
-/// columns when allowed, and inserts with cached statements.
+/// columns when allowed, and inserts with cached statements. Rows come named by
+/// `ColumnNaming` (any name, quoted in every statement).
 ///
 /// It remembers the table's columns between inserts so the coordinator's hot
 /// path does not read the schema for every result.
@@ -80,7 +81,6 @@ public final class ResultsTable {
                 definitions.append("\(Identifier.quoted(column)) \(type)")
             }
             for (column, value) in zip(row.columns, row.values) where seen.insert(column.lowercased()).inserted {
-                guard Identifier.isPlain(column) else { throw StoreError.badIdentifier(kind: "column", name: column) }
                 definitions.append("\(Identifier.quoted(column)) \(value.declaredType)".trimmingTrailingSpace())
             }
             try db.execute(sql: "CREATE TABLE \(Identifier.quoted(name)) (\(definitions.joined(separator: ", ")))")
@@ -96,7 +96,6 @@ public final class ResultsTable {
             throw StoreError.unknownColumns(keys: unknown.map(\.0), table: name, columns: columns ?? [])
         }
         for (column, value) in unknown {
-            guard Identifier.isPlain(column) else { throw StoreError.badIdentifier(kind: "column", name: column) }
             try db.execute(sql: "ALTER TABLE \(Identifier.quoted(name)) ADD COLUMN \(Identifier.quoted(column)) \(value.declaredType)".trimmingTrailingSpace())
         }
         try reloadColumns(db)

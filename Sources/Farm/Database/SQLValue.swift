@@ -53,6 +53,16 @@ extension SQLValue {
         }
     }
 
+    /// The value as JSON (text stays a string, also text that holds JSON).
+    public var json: JSONValue {
+        switch self {
+        case .null: return .null
+        case .integer(let i): return .integer(i)
+        case .real(let d): return .real(d)
+        case .text(let s): return .string(s)
+        }
+    }
+
     /// The value as a number, if it is one.
     public var number: Double? {
         switch self {

@@ -18,9 +18,8 @@ struct BatchWriter {
     /// How one shape of job row becomes a results row: `task_id`, the job's
     /// keys (but a `task_id` of its own), then the parameters it did not print.
     struct RowPlan {
+        /// The job's keys as `ResultNamer` named them (never `task_id`, no two alike ignoring case).
         var jobColumns: [String]
-        /// The job's own `task_id` key, left out (farm's wins).
-        var skippedColumn: Int?
         /// Indices of the sweep parameters appended after the job's keys.
         var parameters: [Int]
         /// "INSERT INTO t (a,b) VALUES " and one row's "(?,?)".
@@ -30,9 +29,8 @@ struct BatchWriter {
         var rowsPerInsert: Int
         var fullInsertSQL: String
 
-        init(jobColumns: [String], skippedColumn: Int?, parameters: [Int], table: String, columns: [String]) {
+        init(jobColumns: [String], parameters: [Int], table: String, columns: [String]) {
             self.jobColumns = jobColumns
-            self.skippedColumn = skippedColumn
             self.parameters = parameters
             insertPrefix = "INSERT INTO \(Identifier.quoted(table)) (\(columns.map(Identifier.quoted).joined(separator: ","))) VALUES "
             rowPlaceholders = "(" + repeatElement("?", count: columns.count).joined(separator: ",") + ")"
@@ -55,11 +53,9 @@ struct BatchWriter {
     mutating func plan(for row: ResultRow, table: ResultsTable, sweep: Sweep) -> RowPlan? {
         if let plan, plan.jobColumns == row.columns { return plan }
         var names = ["task_id"]
-        var skipped: Int?
         var seen: Set<String> = ["task_id"]
-        for (i, column) in row.columns.enumerated() {
+        for column in row.columns {
             let lower = column.lowercased()
-            if lower == "task_id" { skipped = i; continue }
             guard let existing = table.column(for: column), seen.insert(lower).inserted else { return nil }
             names.append(existing)
         }
@@ -69,7 +65,7 @@ struct BatchWriter {
             names.append(existing)
             parameters.append(p)
         }
-        let made = RowPlan(jobColumns: row.columns, skippedColumn: skipped, parameters: parameters, table: table.name, columns: names)
+        let made = RowPlan(jobColumns: row.columns, parameters: parameters, table: table.name, columns: names)
         plan = made
         return made
     }

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Logging
 
 /// The task ledger in the results database, written by the coordinator alone.
 ///
@@ -12,16 +13,21 @@ public final class Ledger {
     public let path: String
     public let sweep: Sweep
     private let queue: DatabaseQueue
-    private var sweepID: Int64 = 0
+    private(set) var sweepID: Int64 = 0
     private var taskIDs: [Int64] = []
-    private var results: ResultsTable?
+    var results: ResultsTable?
     private var writer = BatchWriter()
+    private let namer: ResultNamer
+    let logger: Logger?
     public private(set) var lease: Lease?
 
-    /// Opens (creating if needed) the ledger for `sweep` in the database at `path`.
-    public init(path: String, sweep: Sweep) throws {
+    /// Opens (creating if needed) the ledger for `sweep` in the database at `path`;
+    /// `logger` hears of result keys stored under another name.
+    public init(path: String, sweep: Sweep, logger: Logger? = nil) throws {
         self.path = path
         self.sweep = sweep
+        self.logger = logger
+        namer = ResultNamer(sweep: sweep, logger: logger)
         queue = try Store.openForWriting(path)
         do {
             try queue.inTransaction(.immediate) { db in
@@ -166,6 +172,7 @@ public final class Ledger {
                 return x != y ? x < y : a < b
             }
             try prepareResultsTable(db)
+            try storeKeptResults(db, state: &state, now: now)
             return .commit
         }
         taskIDs = state.taskIDs
@@ -204,7 +211,7 @@ public final class Ledger {
         results = try ResultsTable(name: sweep.spec.table, in: db)
     }
 
-    private func createTaskIndex(_ db: Database) throws {
+    func createTaskIndex(_ db: Database) throws {
         let table = sweep.spec.table
         try db.execute(sql: "CREATE UNIQUE INDEX IF NOT EXISTS \(Identifier.quoted("farm_\(table)_task_id")) ON \(Identifier.quoted(table)) (task_id)")
     }
@@ -220,6 +227,12 @@ public final class Ledger {
     /// indices of tasks whose result could not be stored (now failed for good).
     @discardableResult
     public func commit(_ batch: CommitBatch, now: Double = Date().timeIntervalSince1970) throws -> [Int32] {
+        var batch = batch
+        for i in batch.finished.indices {
+            guard case .succeeded(let row) = batch.finished[i].outcome.status else { continue }
+            let named = namer.name(row, index: Int(batch.finished[i].index))
+            if named.columns != row.columns { batch.finished[i].outcome.status = .succeeded(named) }
+        }
         var storeFailures: [Int32] = []
         try queue.inTransaction(.immediate) { db in
             try checkLease(db, now: now)
@@ -309,7 +322,7 @@ public final class Ledger {
             let f = batch.finished[position]
             guard case .succeeded(let jobRow) = f.outcome.status else { preconditionFailure("only results wait for their rows") }
             insert.bind(taskIDs[Int(f.index)])
-            for (i, value) in jobRow.values.enumerated() where i != plan.skippedColumn { insert.bind(value) }
+            for value in jobRow.values { insert.bind(value) }
             let parameters = sweep.combinations[sweep.address(of: Int(f.index)).combination]
             for p in plan.parameters { insert.bind(parameters[p].sqlValue) }
         }
@@ -405,7 +418,11 @@ public final class Ledger {
             } catch let error as StoreError {
                 try db.cachedStatement(sql: "ROLLBACK TO farm_result").execute()
                 try db.cachedStatement(sql: "RELEASE farm_result").execute()
-                try recordFailure(id: id, outcome: o, failure: .store, message: error.description, retry: false, command: command, in: db, now: now)
+                // Nothing computed is lost: the result is kept whole, and stored by the next run once the table takes it.
+                var kept = o
+                kept.stdoutHead = jobRow.jsonText
+                try recordFailure(id: id, outcome: kept, failure: .store, message: error.description + Self.keptNote,
+                                  retry: false, command: command, in: db, now: now)
                 results = try ResultsTable(name: sweep.spec.table, in: db)
                 return false
             }
@@ -435,11 +452,11 @@ public final class Ledger {
         if db.changesCount == 1 { try recordAttempt(o, id: id, outcome: failure.rawValue, in: db, now: now) }
     }
 
-    /// The stored row: `task_id`, the job's keys, then parameters the job did not print.
-    private func resultRow(_ jobRow: ResultRow, taskID: Int64, index: Int) -> ResultRow {
+    /// The stored row: `task_id`, the job's keys (named by `ResultNamer`), then parameters the job did not print.
+    func resultRow(_ jobRow: ResultRow, taskID: Int64, index: Int) -> ResultRow {
         var row = ResultRow(columns: ["task_id"], values: [.integer(taskID)])
         row.columns.reserveCapacity(jobRow.columns.count + sweep.names.count + 1)
-        for (column, value) in zip(jobRow.columns, jobRow.values) where column.lowercased() != "task_id" {
+        for (column, value) in zip(jobRow.columns, jobRow.values) {
             row.append(column, value)
         }
         for (name, value) in sweep.parameters(of: index) where !jobRow.has(name) {

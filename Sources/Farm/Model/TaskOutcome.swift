@@ -14,7 +14,7 @@ public struct TaskOutcome: Sendable, Equatable {
         case interrupted
         /// The job could not be started (no such program, not executable).
         case spawn
-        /// The result could not be stored (e.g. a key that is not a usable column name).
+        /// The result could not be stored: the table refused the row (a CHECK, NOT NULL or UNIQUE rule); the row is kept.
         case store
         /// The farm ended while the job ran (its worker rank died, or farmrun was
         /// killed without a chance to stop it): found by the next run.
