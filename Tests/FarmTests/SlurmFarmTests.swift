@@ -39,6 +39,9 @@ struct SlurmFarmTests {
         let firstLog = (try? String(contentsOfFile: firstLogPath, encoding: .utf8)) ?? ""
         #expect(chain.count >= 2, "the warned job should have resubmitted itself: \(firstLog)")
         #expect(firstLog.contains("exited with status 75"), "\(firstLog)")
+        // Plain sbatch on a Slurm that does not record the submit line: the log says what is not carried.
+        #expect(firstLog.contains("submitted with plain sbatch") && firstLog.contains("slurm/submit"), "\(firstLog)")
+        #expect(firstLog.contains("allocation use: tasks ran from"), "\(firstLog)")
         #expect(try scalar(db, "PRAGMA integrity_check") == "ok")
         #expect(try scalar(db, "SELECT count(*) FROM results") == 600)
         #expect(try scalar(db, "SELECT count(DISTINCT task_id) FROM results") == 600)
@@ -53,6 +56,64 @@ struct SlurmFarmTests {
 
     @Test func warnedSweepUnderMpirunInsideTheAllocationIsCompletedByResubmission() async throws {
         try await warnedSweepIsCompletedByItsResubmittedChain(launcher: "mpirun")
+    }
+
+    /// The case: a real 2-minute time limit with the user's own warning lead time (45 s, where
+    /// the script says 120 s), through slurm/submit; every allocation is warned with the user's lead
+    /// time, and the chain completes the sweep.
+    @Test func aRealTimeLimitWithTheUsersLeadTimeIsReplayedUntilTheSweepIsDone() async throws {
+        let folder = TemporaryFolder()
+        let db = folder.file("r.db")
+        let job = writeJob(folder, "import json, sys, time\ntime.sleep(0.5)\nprint(json.dumps({'i': int(sys.argv[1])}))\n")
+        let first = try Slurm.submit(["-J", "farm-test-\(UUID().uuidString.prefix(6))", "-n", "8", "--time=2", "--signal=B:USR1@45",
+                                      "-o", folder.file("farm-%j.out")],
+                                     ["--db", db, "-p", "i=1..2400", "--progress", "20s", "--", "python3", job, "{i}"],
+                                     in: folder.path, environment: ["FARM_RESUBMIT": "4"], replayed: true)
+        let chain = try await Slurm.waitForChain(from: first, in: folder.path, timeout: 1500)
+        #expect(chain.count >= 2 && chain.count <= 5, "\(chain)")
+        for (n, id) in chain.enumerated() {
+            let log = Slurm.log(of: id, in: folder.path)
+            #expect(log.contains("allocation use: tasks ran from"), "\(log)")
+            guard n < chain.count - 1 else { continue }
+            // Warned with the user's lead time: 45 s asked, up to 30 s more from Slurm's timer (the script's own would be 120 s).
+            let lead = log.firstMatch(of: /time limit near \((\d+) s before the time limit\)/).flatMap { Int($0.1) }
+            #expect(lead.map { (35...95).contains($0) } == true, "job \(id): \(log)")
+            #expect(log.contains("--signal=B:USR1@45 -o ") && log.contains("--dependency=afterany:\(id)"), "\(log)")
+        }
+        #expect(try scalar(db, "SELECT count(*) FROM results") == 2400)
+        #expect(try scalar(db, "SELECT count(DISTINCT task_id) FROM results") == 2400)
+        #expect(try scalar(db, "SELECT count(*) FROM farm_task WHERE state = 'done'") == 2400)
+        #expect(try scalar(db, "PRAGMA integrity_check") == "ok")
+    }
+
+    /// Every option of the submit line reaches the resubmitted job, as scontrol shows it.
+    @Test func slurmSubmitReplaysEveryOptionOfTheSubmitLine() async throws {
+        let folder = TemporaryFolder()
+        let db = folder.file("r.db")
+        let hold = folder.file("hold")
+        _ = FileManager.default.createFile(atPath: hold, contents: nil)
+        let job = writeJob(folder, "import json, os, sys, time\nwhile os.path.exists(sys.argv[2]): time.sleep(0.05)\nprint(json.dumps({'i': int(sys.argv[1])}))\n")
+        let options = ["-J", "farm-test-\(UUID().uuidString.prefix(6))", "-n", "2", "--signal=B:USR1@45", "--comment=farm replayed",
+                       "--mem-per-cpu=1", "--mail-type=END", "-o", folder.file("farm-%j.out")]
+        let first = try Slurm.submit(options, ["--db", db, "-p", "i=1..50", "--", "python3", job, "{i}", hold],
+                                     in: folder.path, environment: ["FARM_RESUBMIT": "1"], replayed: true)
+        try await Slurm.waitUntilRunning(first)
+        try await waitFor("a held task running", timeout: 120) {
+            ((try? scalar(db, "SELECT count(*) FROM farm_task WHERE state = 'running'") as Int?) ?? 0) > 0
+        }
+        #expect(try runProcess(["scancel", "--batch", "--signal=USR1", first]).status == 0)
+        try await waitFor("farmrun to see the warning", timeout: 120) { Slurm.log(of: first, in: folder.path).contains("stop file") }
+        try FileManager.default.removeItem(atPath: hold)
+        let chain = try await Slurm.waitForChain(from: first, in: folder.path, timeout: 300)
+        #expect(chain.count == 2, "\(chain): \(Slurm.log(of: first, in: folder.path))")
+        guard chain.count == 2 else { return }
+        let shown = try runProcess(["scontrol", "show", "job", chain[1]]).stdout
+        for field in ["Comment=farm replayed", "MinMemoryCPU=1M", "MailType=END", "NumTasks=2", "Dependency=", "Command=\(Slurm.repository)/slurm/farm.sbatch"] {
+            #expect(shown.contains(field), "\(field) in \(shown)")
+        }
+        #expect(Slurm.log(of: first, in: folder.path).contains("replayed the submit line: sbatch --parsable -J farm-test-"))
+        #expect(Slurm.log(of: first, in: folder.path).contains("--signal=B:USR1@45 --comment=farm\\ replayed --mem-per-cpu=1"))
+        #expect(try scalar(db, "SELECT count(*) FROM results") == 50)
     }
 
     @Test func jobIgnoringSIGTERMIsKilledAtTheGraceDeadlineAndRunsAgainLater() async throws {

@@ -40,6 +40,9 @@ public final class Coordinator {
     private let started: ContinuousClock.Instant
     private var dispatched = 0
     private var doneThisRun = 0
+    /// When this run's first task started and its last one ended (seconds since the epoch): how much of an allocation went to tasks.
+    private var firstTaskStartedAt: Double?
+    private var lastTaskEndedAt: Double?
     private var drainDeadline: ContinuousClock.Instant?
     private var abortSent = false
     private var stopSignal: Int32?
@@ -255,7 +258,8 @@ public final class Coordinator {
         dispatched += 1
         openBatch()
         let command = JSONValue.array(argv.map { .string($0) }).jsonText
-        batch.started.append(.init(index: index, rank: rank, host: "", startedAt: Date().timeIntervalSince1970, command: command))
+        if firstTaskStartedAt == nil { firstTaskStartedAt = now }
+        batch.started.append(.init(index: index, rank: rank, host: "", startedAt: now, command: command))
     }
 
     private func record(_ outcome: TaskOutcome, from rank: Int) {
@@ -264,6 +268,7 @@ public final class Coordinator {
             return
         }
         openBatch()
+        lastTaskEndedAt = Date().timeIntervalSince1970
         // Started within this batch: its end is written with its command, and no running-mark is.
         var command: String?
         if startBatch == batchNumber {
@@ -379,7 +384,8 @@ public final class Coordinator {
 
     private func makeReport() -> CoordinatorReport {
         CoordinatorReport(total: sweep.taskCount, done: state.done, failed: state.failed, remaining: remaining,
-                          doneThisRun: doneThisRun, seconds: seconds(since: started), stoppedBySignal: stopSignal)
+                          doneThisRun: doneThisRun, seconds: seconds(since: started), stoppedBySignal: stopSignal,
+                          firstTaskStartedAt: firstTaskStartedAt, lastTaskEndedAt: lastTaskEndedAt)
     }
 
     private func printProgress(final: Bool) {

@@ -9,15 +9,37 @@ public struct CoordinatorReport: Sendable, Equatable {
     public var doneThisRun: Int
     public var seconds: Double
     public var stoppedBySignal: Int32?
+    /// When this run's first task started and its last one ended, in seconds since the epoch (nil if none ran).
+    public var firstTaskStartedAt: Double?
+    public var lastTaskEndedAt: Double?
 
-    /// The report as one JSON object (`farmrun --summary FILE`), for scripts
-    /// that decide whether to resubmit: a run with `done_this_run` 0 made no progress.
+    public init(total: Int, done: Int, failed: Int, remaining: Int, doneThisRun: Int, seconds: Double, stoppedBySignal: Int32? = nil,
+                firstTaskStartedAt: Double? = nil, lastTaskEndedAt: Double? = nil) {
+        self.total = total
+        self.done = done
+        self.failed = failed
+        self.remaining = remaining
+        self.doneThisRun = doneThisRun
+        self.seconds = seconds
+        self.stoppedBySignal = stoppedBySignal
+        self.firstTaskStartedAt = firstTaskStartedAt
+        self.lastTaskEndedAt = lastTaskEndedAt
+    }
+
+    /// The report as one JSON object (`farmrun --summary FILE`), for scripts that decide whether to
+    /// resubmit (a run with `done_this_run` 0 made no progress) and say how much of the allocation
+    /// went to tasks (`first_task_started_at`, `last_task_ended_at`: seconds since the epoch).
     public var jsonText: String {
-        JSONValue.object([
+        var members: [(key: String, value: JSONValue)] = [
             ("exit", .integer(Int64(exitCode))), ("total", .integer(Int64(total))), ("done", .integer(Int64(done))),
             ("failed", .integer(Int64(failed))), ("remaining", .integer(Int64(remaining))),
             ("done_this_run", .integer(Int64(doneThisRun))), ("seconds", .real((seconds * 1000).rounded() / 1000)),
-        ]).jsonText + "\n"
+        ]
+        if let first = firstTaskStartedAt, let last = lastTaskEndedAt {
+            members.append(("first_task_started_at", .real((first * 1000).rounded() / 1000)))
+            members.append(("last_task_ended_at", .real((last * 1000).rounded() / 1000)))
+        }
+        return JSONValue.object(members).jsonText + "\n"
     }
 
     /// 0 all tasks done; 75 stopped with tasks left (resubmit); 1 finished but some failed for good.

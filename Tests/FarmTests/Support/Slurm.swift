@@ -27,15 +27,23 @@ enum Slurm {
         return ["PATH": Binaries.folder + ":" + path, "OMPI_ALLOW_RUN_AS_ROOT": "1", "OMPI_ALLOW_RUN_AS_ROOT_CONFIRM": "1"]
     }
 
-    /// Submits `slurm/farm.sbatch` with `sbatchOptions` and farmrun's `arguments`; returns the job id.
+    /// Submits `slurm/farm.sbatch` with `sbatchOptions` and farmrun's `arguments`, through plain
+    /// `sbatch` or, with `replayed`, through `slurm/submit` (which records the line for resubmissions);
+    /// returns the job id.
     static func submit(_ sbatchOptions: [String], _ arguments: [String], in folder: String,
-                       environment extra: [String: String] = [:]) throws -> String {
+                       environment extra: [String: String] = [:], replayed: Bool = false) throws -> String {
         var env = environment
         for (k, v) in extra { env[k] = v }
-        let r = try runProcess(["/usr/bin/env", "-C", folder, "sbatch", "--parsable"] + sbatchOptions
+        let submitter = replayed ? [repository + "/slurm/submit"] : ["sbatch"]
+        let r = try runProcess(["/usr/bin/env", "-C", folder] + submitter + ["--parsable"] + sbatchOptions
                                + [repository + "/slurm/farm.sbatch"] + arguments, environment: env)
         guard r.status == 0 else { throw SlurmTestError("sbatch failed: \(r.stderr)") }
         return r.stdout.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: ";").first.map(String.init) ?? ""
+    }
+
+    /// The log of job `id` in `folder` (farm.sbatch's `farm-%j.out`).
+    static func log(of id: String, in folder: String) -> String {
+        (try? String(contentsOfFile: "\(folder)/farm-\(id).out", encoding: .utf8)) ?? ""
     }
 
     /// Follows a chain of batch jobs through their logs (`farm-ID.out` in
