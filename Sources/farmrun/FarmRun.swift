@@ -38,10 +38,15 @@ struct Run: ParsableCommand {
 
     @Argument(help: "A sweep file (YAML).") var sweepFile: String?
     @Option(name: .long, help: "The results database (created if missing).") var db: String
-    @Option(name: [.customShort("p"), .customLong("param")], help: "A parameter: name=a,b,c (a list) or name=25..400..25 (a range). Repeatable.")
+    @Option(name: [.customShort("p"), .customLong("param")],
+            help: "A parameter: name=a,b,c (a list), name=25..400..25 (a range), or a distribution to sample: uniform(a,b), loguniform(a,b), randint(a,b), choice(x,y,…). Repeatable.")
     var params: [String] = []
     @Option(name: .customLong("where"), help: "Keep only combinations where this holds, e.g. 's < t'.") var condition: String?
     @Option(help: "Runs of each combination ({replicate} is 1..N).") var replicates: Int?
+    @Option(help: "How points are chosen: grid (every combination), sobol or random (--samples points over the sampled parameters, crossed with the rest).")
+    var method: String?
+    @Option(help: "Points to draw with --method sobol or random; raising it later adds points and keeps done tasks.") var samples: Int?
+    @Option(help: "The seed of --method random (default 0).") var seed: UInt64?
     @Option(help: "The results table (default: the sweep file's, else results).") var table: String?
     @Option(help: "Per-task time limit, e.g. 30m, 90s, 01:00:00.") var timeout: String?
     @Option(help: ArgumentHelp("How often a failed task is run again: a number, or per failure class, e.g. exit=2,timeout=0,default=1.",
@@ -101,6 +106,9 @@ struct Run: ParsableCommand {
         overrides.parameters = params
         overrides.condition = condition
         overrides.replicates = replicates
+        overrides.method = method
+        overrides.samples = samples
+        overrides.seed = seed
         overrides.table = table
         overrides.timeout = timeout
         overrides.retries = try retries.map { text throws(SweepError) in try RetryBudget(parsing: text) }

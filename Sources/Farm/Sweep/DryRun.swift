@@ -7,7 +7,17 @@ public enum DryRun {
         let sweep = try Sweep(spec)
         var text = "sweep \(spec.table): \(sweep.taskCount) tasks (\(sweep.combinations.count) combinations × \(spec.replicates) replicate\(spec.replicates == 1 ? "" : "s"))\n"
         if !spec.parameters.isEmpty {
-            text += "parameters: " + spec.parameters.map { "\($0.name) (\($0.values.count) value\($0.values.count == 1 ? "" : "s"))" }.joined(separator: ", ") + "\n"
+            text += "parameters: " + spec.parameters.map { "\($0.name) (\($0.summary))" }.joined(separator: ", ") + "\n"
+        }
+        if spec.method != .grid {
+            let sampled = spec.parameters.indices.filter { spec.parameters[$0].distribution != nil }
+            let shown = min(sweep.points.count, 32)
+            text += "method \(spec.method.rawValue): \(sweep.points.count) point\(sweep.points.count == 1 ? "" : "s")"
+                + (spec.method == .random ? " (seed \(spec.seed))" : "") + " over \(sampled.map { spec.parameters[$0].name }.joined(separator: ", "))"
+                + (shown < sweep.points.count ? "; the first \(shown):" : ":") + "\n"
+            for (i, point) in sweep.points.prefix(shown).enumerated() {
+                text += "  point \(i): " + zip(sampled, point).map { "\(spec.parameters[$0].name)=\($1)" }.joined(separator: " ") + "\n"
+            }
         }
         if let condition = spec.condition { text += "where: \(condition)\n" }
         if let timeout = spec.timeout { text += "timeout: \(DurationText.format(timeout)) per task\n" }

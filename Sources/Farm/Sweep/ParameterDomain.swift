@@ -1,18 +1,33 @@
 import Foundation
 
 /// The values of one sweep parameter, from a list or from an inclusive range
-/// with a step like bash's `{25..400..25}` (written `25..400..25`).
+/// with a step like bash's `{25..400..25}` (written `25..400..25`), or a
+/// distribution to sample (`loguniform(1e-4, 1e-1)`; then `values` is empty and
+/// the sweep's `method` draws the points).
 public struct ParameterDomain: Sendable, Equatable {
     public var name: String
     public var values: [ParameterValue]
+    public var distribution: Distribution?
 
-    public init(name: String, values: [ParameterValue]) throws(SweepError) {
+    /// A sampled parameter.
+    public init(name: String, distribution: Distribution) throws(SweepError) {
+        try Self.check(name: name)
+        self.name = name
+        self.values = []
+        self.distribution = distribution
+    }
+
+    private static func check(name: String) throws(SweepError) {
         guard Identifier.isPlain(name) else {
             throw SweepError("parameter name \"\(name)\" is not usable; use letters, digits and _ (not starting with a digit)")
         }
         guard !["task", "replicate", "task_id", "attempt"].contains(name) else {
             throw SweepError("parameter name \"\(name)\" is reserved (it is a placeholder farm fills in); rename the parameter")
         }
+    }
+
+    public init(name: String, values: [ParameterValue]) throws(SweepError) {
+        try Self.check(name: name)
         guard !values.isEmpty else {
             throw SweepError("parameter \(name) has no values; give a list or a range such as 1..10")
         }
@@ -22,16 +37,25 @@ public struct ParameterDomain: Sendable, Equatable {
         }
         self.name = name
         self.values = values
+        self.distribution = nil
     }
 
-    /// Parses the command-line form: `name=a,b,c` (a list) or `name=25..400..25` (a range).
+    /// The domain as a sweep file writes it: the distribution, or how many values.
+    public var summary: String {
+        distribution.map(\.description) ?? "\(values.count) value\(values.count == 1 ? "" : "s")"
+    }
+
+    /// Parses the command-line form: `name=a,b,c` (a list), `name=25..400..25` (a range) or
+    /// `name=loguniform(1e-4,1e-1)` (a distribution).
     public init(option: String) throws(SweepError) {
         guard let eq = option.firstIndex(of: "="), eq != option.startIndex else {
             throw SweepError("-p \(option): write a parameter as name=a,b,c (a list) or name=25..400..25 (a range)")
         }
         let name = String(option[..<eq])
         let text = String(option[option.index(after: eq)...])
-        if let range = try ParameterDomain.range(text, name: name) {
+        if let distribution = try Distribution.parse(text, parameter: name) {
+            try self.init(name: name, distribution: distribution)
+        } else if let range = try ParameterDomain.range(text, name: name) {
             try self.init(name: name, values: range)
         } else {
             let items = text.split(separator: ",", omittingEmptySubsequences: false).map(String.init)

@@ -13,6 +13,8 @@ public struct Sweep: Sendable {
     public let names: [String]
     /// Combinations that pass `where`, each a value per name.
     public let combinations: [[ParameterValue]]
+    /// With `method: random` or `sobol`: the sampled parameters' values (in spec order) of each point.
+    public let points: [[ParameterValue]]
     /// Indices of `names` sorted by name, for keys that do not depend on order.
     private let sortedNameIndices: [Int]
 
@@ -33,19 +35,46 @@ public struct Sweep: Sendable {
             constraint = nil
         }
         sortedNameIndices = names.indices.sorted { names[$0] < names[$1] }
-        var total = 1
-        for domain in spec.parameters {
-            let (product, overflow) = total.multipliedReportingOverflow(by: domain.values.count)
+        // The grid's size first: a sweep too large is refused before any point is drawn.
+        var gridSize = 1
+        for domain in spec.parameters where domain.distribution == nil {
+            let (product, overflow) = gridSize.multipliedReportingOverflow(by: domain.values.count)
             guard !overflow, product <= 50_000_000 else {
-                throw SweepError("the sweep has more than 50,000,000 combinations; narrow a range or add a where condition")
+                throw SweepError("the sweep has more than 50,000,000 combinations; narrow a range, lower samples or add a where condition")
+            }
+            gridSize = product
+        }
+        if spec.method != .grid, let samples = spec.samples, samples > 50_000_000 / gridSize {
+            throw SweepError("the sweep has more than 50,000,000 combinations (\(samples) samples × \(gridSize) grid combinations); lower samples, narrow a range or add a where condition")
+        }
+        points = try Sweep.samplePoints(spec)
+        // Axes: each list or range parameter, in the order written, then the sampled points as one more
+        // (the last advances fastest, like nested loops). A sampled parameter takes its point's value.
+        let sampled = spec.parameters.indices.filter { spec.parameters[$0].distribution != nil }
+        let grid = spec.parameters.indices.filter { spec.parameters[$0].distribution == nil }
+        var sizes = grid.map { spec.parameters[$0].values.count }
+        if !sampled.isEmpty { sizes.append(points.count) }
+        var total = 1
+        for size in sizes {
+            let (product, overflow) = total.multipliedReportingOverflow(by: size)
+            guard !overflow, product <= 50_000_000 else {
+                throw SweepError("the sweep has more than 50,000,000 combinations; narrow a range, lower samples or add a where condition")
             }
             total = product
         }
         var combinations: [[ParameterValue]] = []
         combinations.reserveCapacity(constraint == nil ? total : 0)
-        var counters = [Int](repeating: 0, count: names.count)
-        var current = spec.parameters.map { $0.values[0] }
-        let domains = spec.parameters
+        var counters = [Int](repeating: 0, count: sizes.count)
+        var current = [ParameterValue](repeating: .integer(0), count: names.count)
+        let points = self.points
+        func fill(axis: Int) {
+            if axis < grid.count {
+                current[grid[axis]] = spec.parameters[grid[axis]].values[counters[axis]]
+            } else {
+                for (j, p) in sampled.enumerated() { current[p] = points[counters[axis]][j] }
+            }
+        }
+        for axis in sizes.indices { fill(axis: axis) }
         let lookupIndex = Dictionary(uniqueKeysWithValues: names.enumerated().map { ($1, $0) })
         for _ in 0..<total {
             if let constraint {
@@ -54,13 +83,12 @@ public struct Sweep: Sendable {
             } else {
                 combinations.append(current)
             }
-            // Advance the last parameter fastest, like nested loops in the order written.
-            var k = names.count - 1
+            var k = sizes.count - 1
             while k >= 0 {
                 counters[k] += 1
-                if counters[k] < domains[k].values.count { current[k] = domains[k].values[counters[k]]; break }
+                if counters[k] < sizes[k] { fill(axis: k); break }
                 counters[k] = 0
-                current[k] = domains[k].values[0]
+                fill(axis: k)
                 k -= 1
             }
         }
@@ -73,6 +101,27 @@ public struct Sweep: Sendable {
     }
 
     public var taskCount: Int { combinations.count * spec.replicates }
+
+    /// The points of a sampled sweep, checking that method, samples and distributions agree.
+    static func samplePoints(_ spec: SweepSpec) throws(SweepError) -> [[ParameterValue]] {
+        let distributions = spec.parameters.compactMap { domain in domain.distribution.map { (domain.name, $0) } }
+        switch spec.method {
+        case .grid:
+            if let (name, distribution) = distributions.first {
+                throw SweepError("parameter \(name) is a distribution (\(distribution)), which the grid cannot enumerate; add method: sobol (or random) and samples: N")
+            }
+            return []
+        case .random, .sobol:
+            guard !distributions.isEmpty else {
+                throw SweepError("method \(spec.method.rawValue) samples distributions, and no parameter is one; give one such as lr: loguniform(1e-4, 1e-1), or use method: grid")
+            }
+            guard let samples = spec.samples else {
+                throw SweepError("method \(spec.method.rawValue) needs samples: N, the number of points to draw")
+            }
+            let unit = try SamplePoints.unitPoints(spec.method, dimensions: distributions.count, count: samples, seed: spec.seed)
+            return unit.map { u in zip(distributions, u).map { $0.1.value(at: $1) } }
+        }
+    }
 
     /// The combination and replicate (1-based) of task `index`.
     @inline(__always)

@@ -8,6 +8,9 @@ public struct SweepOverrides: Sendable {
     public var table: String?
     public var timeout: String?
     public var retries: RetryBudget?
+    public var method: String?
+    public var samples: Int?
+    public var seed: UInt64?
 
     public init() {}
 
@@ -48,6 +51,12 @@ public struct SweepOverrides: Sendable {
         if let retries {
             spec.retries = retries
         }
+        if let method { spec.method = try SweepSpec.method(method) }
+        if let samples {
+            guard samples >= 1 else { throw SweepError("--samples must be at least 1") }
+            spec.samples = samples
+        }
+        if let seed { spec.seed = seed }
         return spec
     }
 }

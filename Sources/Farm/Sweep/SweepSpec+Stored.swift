@@ -15,6 +15,9 @@ extension SweepSpec {
         var parameters: [ParameterDomain] = []
         if case .object(let domains)? = member("parameters") {
             for (name, values) in domains {
+                if case .string(let text) = values, let distribution = try Distribution.parse(text, parameter: name) {
+                    parameters.append(try ParameterDomain(name: name, distribution: distribution))
+                }
                 guard case .array(let items) = values else { continue }
                 parameters.append(try ParameterDomain(name: name, values: items.compactMap(ParameterValue.init(json:))))
             }
@@ -34,5 +37,8 @@ extension SweepSpec {
         self.init(command: command, table: table, parameters: parameters, condition: condition,
                   replicates: integer("replicates", 1), timeout: timeout,
                   retries: member("retries").flatMap(RetryBudget.init(json:)) ?? 0)
+        if case .string(let text)? = member("method"), let method = SampleMethod(rawValue: text) { self.method = method }
+        if case .integer(let n)? = member("samples") { samples = Int(n) }
+        if case .integer(let n)? = member("seed") { seed = UInt64(bitPattern: n) }
     }
 }

@@ -14,6 +14,11 @@ public struct SweepSpec: Sendable, Equatable {
     public var timeout: Double?
     /// How many times a failed task is run again, per failure class.
     public var retries: RetryBudget
+    /// How points are chosen: the grid, or `samples` points over the sampled parameters.
+    public var method: SampleMethod = .grid
+    public var samples: Int?
+    /// The random method's seed (Sobol points need none).
+    public var seed: UInt64 = 0
 
     public static let defaultTable = "results"
 
@@ -28,7 +33,7 @@ public struct SweepSpec: Sendable, Equatable {
         self.retries = retries
     }
 
-    static let knownKeys = ["command", "table", "parameters", "where", "replicates", "timeout", "retries"]
+    static let knownKeys = ["command", "table", "parameters", "where", "replicates", "timeout", "retries", "method", "samples", "seed"]
 
     /// Reads a sweep file.
     public static func load(path: String) throws(SweepError) -> SweepSpec {
@@ -91,6 +96,12 @@ public struct SweepSpec: Sendable, Equatable {
                 spec.timeout = seconds > 0 ? seconds : nil
             case "retries":
                 spec.retries = try RetryBudget.parse(value)
+            case "method":
+                spec.method = try Self.method(value.scalar?.string ?? describe(value))
+            case "samples":
+                spec.samples = try Self.samples(value.scalar?.string ?? describe(value))
+            case "seed":
+                spec.seed = try Self.seed(value.scalar?.string ?? describe(value))
             default:
                 throw SweepError("unknown key \"\(key)\"; a sweep has \(knownKeys.joined(separator: ", "))")
             }
@@ -134,7 +145,10 @@ public struct SweepSpec: Sendable, Equatable {
             return try ParameterDomain(name: name, values: values)
         }
         guard let scalar = node.scalar else {
-            throw SweepError("parameter \(name) must be a list [a, b] or a range 1..10..1, not a mapping")
+            throw SweepError("parameter \(name) must be a list [a, b], a range 1..10..1 or a distribution such as uniform(0, 1), not a mapping")
+        }
+        if let distribution = try Distribution.parse(scalar.string, parameter: name) {
+            return try ParameterDomain(name: name, distribution: distribution)
         }
         if scalar.style == .plain, let range = try ParameterDomain.range(scalar.string, name: name) {
             return try ParameterDomain(name: name, values: range)
@@ -146,17 +160,39 @@ public struct SweepSpec: Sendable, Equatable {
         scalar.style == .plain ? ParameterValue(parsing: scalar.string) : .text(scalar.string)
     }
 
+    static func method(_ text: String) throws(SweepError) -> SampleMethod {
+        guard let method = SampleMethod(rawValue: text) else {
+            throw SweepError("method \"\(text)\" is unknown; use \(SampleMethod.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        return method
+    }
+
+    static func samples(_ text: String) throws(SweepError) -> Int {
+        guard let n = Int(text), n >= 1 else { throw SweepError("samples must be a whole number of at least 1 (got \(text))") }
+        return n
+    }
+
+    static func seed(_ text: String) throws(SweepError) -> UInt64 {
+        guard let n = UInt64(text) else { throw SweepError("seed must be a whole number of 0 or more (got \(text))") }
+        return n
+    }
+
     /// The spec as JSON, as the ledger stores it.
     public var jsonText: String {
         var members: [(key: String, value: JSONValue)] = [
             ("command", .array(command.map { .string($0) })),
             ("table", .string(table)),
-            ("parameters", .object(parameters.map { ($0.name, .array($0.values.map(\.json))) })),
+            ("parameters", .object(parameters.map { ($0.name, $0.distribution.map { .string($0.description) } ?? .array($0.values.map(\.json))) })),
             ("replicates", .integer(Int64(replicates))),
             ("retries", retries.json),
         ]
         if let condition { members.append(("where", .string(condition))) }
         if let timeout { members.append(("timeout", .real(timeout))) }
+        if method != .grid {
+            members.append(("method", .string(method.rawValue)))
+            if let samples { members.append(("samples", .integer(Int64(samples)))) }
+            members.append(("seed", .integer(Int64(bitPattern: seed))))
+        }
         return JSONValue.object(members).jsonText
     }
 }
