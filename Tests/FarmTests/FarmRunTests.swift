@@ -166,28 +166,30 @@ import Testing
         #expect(try scalar(db, "SELECT count(*) FROM AlgorithmResult WHERE task_id IS NULL AND author = 'old'") == 1)
         #expect(try dbtool(["query", db, "SELECT count(*) FROM AlgorithmResult"]).stdout == "count(*)\n3\n")
     }
-    /// A batch's results are written at once; one the table refuses (its CHECK, or a key that
-    /// cannot be a column) sends the batch back to one-at-a-time, where it fails alone.
+    /// A batch's results are written at once; one the table refuses (its CHECK) sends the batch back
+    /// to one-at-a-time, where it fails alone; one with a new key (any name) adds its column.
     @Test func aResultTheTableRefusesFailsAloneAndEveryOtherResultLandsOnce() async throws {
         let folder = TemporaryFolder()
         let db = folder.file("r.db")
         let queue = try DatabaseQueue(path: db)
         try await queue.write { try $0.execute(sql: "CREATE TABLE results (x INTEGER NOT NULL CHECK (x < 1000))") }
         try queue.close()
-        // i = 7 and 19 print an x the CHECK refuses, i = 13 a key that cannot be a column, the rest x = i.
+        // i = 7 and 19 print an x the CHECK refuses, i = 13 a new key with a space in it, the rest x = i.
         let job = ["/bin/sh", "-c", #"case $0 in 7|19) echo '{"x": 5000}';; 13) echo '{"x": 13, "bad key": 1}';; *) echo "{\"x\": $0}";; esac"#, "{i}"]
         let c = try config(db, job, params: ["i=1..60"], jobs: 2)
         #expect(await runFarm(c) == 1)
-        #expect(try scalar(db, "SELECT count(*) FROM results") == 57)
-        #expect(try scalar(db, "SELECT count(DISTINCT task_id) FROM results WHERE x = i") == 57)
-        #expect(try scalar(db, "SELECT group_concat(json_extract(params, '$.i')) FROM (SELECT params FROM farm_task WHERE state = 'failed' AND failure = 'store' ORDER BY id)") == "7,13,19")
-        #expect(try scalar(db, "SELECT count(*) FROM farm_task WHERE state = 'done'") == 57)
-        #expect(try scalar(db, "SELECT count(*) FROM farm_attempt WHERE outcome = 'done'") == 57)
-        #expect(try scalar(db, "SELECT count(*) FROM farm_attempt WHERE outcome = 'store'") == 3)
+        #expect(try scalar(db, "SELECT count(*) FROM results") == 58)
+        #expect(try scalar(db, "SELECT count(DISTINCT task_id) FROM results WHERE x = i") == 58)
+        #expect(try scalar(db, #"SELECT "bad key" FROM results WHERE i = 13"#) == 1)
+        #expect(try scalar(db, "SELECT group_concat(json_extract(params, '$.i')) FROM (SELECT params FROM farm_task WHERE state = 'failed' AND failure = 'store' ORDER BY id)") == "7,19")
+        #expect(try scalar(db, "SELECT count(*) FROM farm_task WHERE state = 'done'") == 58)
+        #expect(try scalar(db, "SELECT count(*) FROM farm_attempt WHERE outcome = 'done'") == 58)
+        #expect(try scalar(db, "SELECT count(*) FROM farm_attempt WHERE outcome = 'store'") == 2)
         let refused: String? = try scalar(db, "SELECT error FROM farm_task WHERE json_extract(params, '$.i') = 7")
         #expect(refused?.contains("table results refused the row: CHECK constraint failed") == true, "\(refused ?? "")")
-        // A second run has nothing to do: a store failure is for good.
+        // A second run runs no job: the kept results are still refused, and a store failure uses up its budget.
         #expect(await runFarm(c) == 1)
-        #expect(try scalar(db, "SELECT count(*) FROM results") == 57)
+        #expect(try scalar(db, "SELECT count(*) FROM results") == 58)
+        #expect(try scalar(db, "SELECT count(*) FROM farm_attempt") == 60)
     }
 }
