@@ -72,6 +72,8 @@ struct Run: ParsableCommand {
     @Option(help: "Start a task near the deadline only if this quantile of similar tasks' run times fits (0-1).") var runtimeQuantile: Double = 0.9
     @Option(help: "The parameter that drives run time (e.g. epochs): estimates are kept per value.") var runtimeBy: String?
     @Option(help: "A work folder: each job gets FARM_TASK_DIR=FOLDER/TABLE/TASK_ID, kept across runs for checkpoints.") var taskDir: String?
+    @Option(help: "Tasks a busy worker holds ahead, to start the moment its job ends without a round trip to rank 0 (0: none). Held tasks are not running: a kill loses none, a stop takes them back.")
+    var prefetch: Int = 1
     @Flag(help: "Print how many tasks there are and the first command lines; run nothing.") var dryRun = false
     @Flag(help: "Only warnings and errors on stderr.") var quiet = false
     @Argument(parsing: .postTerminator, help: "The command template (after --).") var command: [String] = []
@@ -122,6 +124,8 @@ struct Run: ParsableCommand {
         options.batchSize = batchSize
         options.batchInterval = try DurationText.seconds(batchInterval, what: "--batch-interval")
         options.maxTasks = maxTasks
+        guard (0...16).contains(prefetch) else { throw SweepError("--prefetch must be 0 to 16 (tasks a worker holds ahead)") }
+        options.prefetch = prefetch
         options.stopFile = stopFile
         options.deadline = try deadlinePolicy(parameters: spec.parameters.map(\.name))
         if let taskDir {

@@ -27,6 +27,20 @@ public final class Coordinator {
 
     private var workers: [Int: WorkerState] = [:]
     private var idle: [Int] = []
+    /// A task handed to a busy worker ahead (see `Message`), with its command for the running-mark.
+    private struct HeldTask {
+        var index: Int32
+        var command: String
+    }
+    /// What each worker holds ahead, in the order it will start them.
+    private var held: [Int: FIFOQueue<HeldTask>] = [:]
+    /// Busy workers that may take one more task ahead.
+    private var wantAhead: [Int] = []
+    /// Whether held tasks still have to be taken back (a stop began).
+    private var retractPending = false
+    /// Tasks held by workers in all, and the workers asked to give theirs back.
+    private var heldCount = 0
+    private var retracting: Set<Int> = []
     private var busyCount = 0
     private var pending: FIFOQueue<Int32>
     private var batch = CommitBatch()
@@ -162,7 +176,15 @@ public final class Coordinator {
             try becameIdle(source)
         case .outcome(let outcome):
             record(outcome, from: source)
-            try becameIdle(source)
+            if let next = held[source]?.popFirst() {
+                heldCount -= 1
+                if held[source]?.isEmpty == true { retracting.remove(source) }
+                startedHeld(next, on: source)
+            } else {
+                try becameIdle(source)
+            }
+        case .retracted(let taskID):
+            takeBack(taskID, from: source)
         case .signalled(let number):
             if !draining {
                 logger.notice("rank \(source) received \(SignalName.of(number))")
@@ -173,11 +195,48 @@ public final class Coordinator {
         }
     }
 
+    /// The worker started the task it held the moment its last job ended.
+    private func startedHeld(_ task: HeldTask, on rank: Int) {
+        workers[rank] = .busy(index: task.index, batchNumber: batchNumber, slot: batch.started.count)
+        openBatch()
+        batch.started.append(.init(index: task.index, rank: rank, host: "", startedAt: Date().timeIntervalSince1970, command: task.command))
+        wantAhead.append(rank)
+    }
+
+    /// A held task the worker dropped unstarted (farm is stopping): pending again, never run.
+    private func takeBack(_ taskID: Int64, from rank: Int) {
+        guard let task = held[rank]?.popFirst(), state.taskIDs[Int(task.index)] == taskID else {
+            logger.warning("rank \(rank) gave back task \(taskID) it did not hold; ignored")
+            return
+        }
+        heldCount -= 1
+        if held[rank]?.isEmpty == true { retracting.remove(rank) }
+        dispatched -= 1
+        if suspectsRunning.remove(task.index) != nil { suspects.append(task.index) } else { pending.append(task.index) }
+    }
+
+    /// Sends `retract` to every worker holding tasks, once a stop began.
+    private func retractHeldTasks() throws {
+        retractPending = false
+        for (rank, tasks) in held where !tasks.isEmpty && retracting.insert(rank).inserted { try transport.send(.retract, to: rank) }
+    }
+
+    /// A worker is idle and nothing is pending, while another holds tasks behind a running job
+    /// (which may run for hours): that one gives them back, so the idle worker gets one.
+    private func reclaimHeldTask() throws {
+        guard heldCount > 0, let (rank, _) = held.first(where: { !$0.value.isEmpty && !retracting.contains($0.key) }) else { return }
+        retracting.insert(rank)
+        try transport.send(.retract, to: rank)
+    }
+
     private func becameIdle(_ rank: Int) throws {
         if case .busy = workers[rank] { busyCount -= 1 }
         workers[rank] = .idle
         if let index = nextTask() {
             try assign(index, to: rank)
+        } else if heldCount > 0 && !draining && !reachedMaxTasks {
+            idle.append(rank)
+            try reclaimHeldTask()
         } else if !hasPending && (busyCount == 0 || !deferred.isEmpty) || draining || reachedMaxTasks {
             // With tasks set aside for the deadline, a worker with nothing that fits stops now.
             try transport.send(.stop, to: rank)
@@ -187,9 +246,10 @@ public final class Coordinator {
         }
     }
 
-    private func nextTask() -> Int32? {
+    /// The next task to start now, or (`after`) once task `after` ends.
+    private func nextTask(after current: Int32? = nil) -> Int32? {
         while !draining, !reachedMaxTasks, let index = takeNext() {
-            if fitsBeforeDeadline(index) { return index }
+            if fitsBeforeDeadline(index, after: current) { return index }
             deferred.append(index)
             if deferred.count == 1, let policy = options.deadline {
                 logger.notice("deadline: tasks that would not finish by \(Date(timeIntervalSince1970: policy.stopBy)) are left for the next run")
@@ -215,11 +275,13 @@ public final class Coordinator {
         return !isRepeat(index) || suspectsRunning.isEmpty
     }
 
-    /// Whether task `index` is likely to end before the deadline (always, without one or without an estimate).
-    private func fitsBeforeDeadline(_ index: Int32) -> Bool {
+    /// Whether task `index` is likely to end before the deadline (always, without one or without an
+    /// estimate), started now or once task `after` (running now) ends.
+    private func fitsBeforeDeadline(_ index: Int32, after current: Int32? = nil) -> Bool {
         guard let policy = options.deadline, estimator != nil else { return true }
         guard let estimate = estimator?.estimate(value: runtimeValue(of: index)) else { return true }
-        return Date().timeIntervalSince1970 + estimate <= policy.stopBy
+        let before = current.map { estimator?.estimate(value: runtimeValue(of: $0)) ?? 0 } ?? 0
+        return Date().timeIntervalSince1970 + before + estimate <= policy.stopBy
     }
 
     private func runtimeValue(of index: Int32) -> ParameterValue? {
@@ -227,13 +289,21 @@ public final class Coordinator {
     }
 
     private func dispatchToIdleWorkers() throws {
+        if retractPending { try retractHeldTasks() }
         while !idle.isEmpty, let index = nextTask() {
             let rank = idle.removeLast()
             try assign(index, to: rank)
         }
+        // Then a task ahead for busy workers, while there is work no idle worker waits for.
+        while idle.isEmpty, options.prefetch > 0, let rank = wantAhead.popLast() {
+            guard case .busy(let current, _, _) = workers[rank], (held[rank]?.count ?? 0) < options.prefetch else { continue }
+            guard let index = nextTask(after: current) else { wantAhead.append(rank); break }
+            try assign(index, to: rank, ahead: true)
+            if (held[rank]?.count ?? 0) < options.prefetch { wantAhead.append(rank) }
+        }
     }
 
-    private func assign(_ index: Int32, to rank: Int) throws {
+    private func assign(_ index: Int32, to rank: Int, ahead: Bool = false) throws {
         let taskID = state.taskIDs[Int(index)]
         let argv = sweep.argv(of: Int(index), taskID: taskID)
         let (_, replicate) = sweep.address(of: Int(index))
@@ -253,11 +323,17 @@ public final class Coordinator {
         }
         let assignment = TaskAssignment(taskID: taskID, argv: argv, timeout: timeout, environment: environment)
         try transport.send(.assign(assignment), to: rank)
+        dispatched += 1
+        let command = JSONValue.array(argv.map { .string($0) }).jsonText
+        if ahead {
+            held[rank, default: FIFOQueue()].append(HeldTask(index: index, command: command))
+            heldCount += 1
+            return
+        }
         workers[rank] = .busy(index: index, batchNumber: batchNumber, slot: batch.started.count)
         busyCount += 1
-        dispatched += 1
+        if options.prefetch > 0 { wantAhead.append(rank) }
         openBatch()
-        let command = JSONValue.array(argv.map { .string($0) }).jsonText
         if firstTaskStartedAt == nil { firstTaskStartedAt = now }
         batch.started.append(.init(index: index, rank: rank, host: "", startedAt: now, command: command))
     }
@@ -360,6 +436,7 @@ public final class Coordinator {
 
     private func beginDrain(reason: String, signal: Int32?) {
         stopSignal = signal
+        retractPending = held.values.contains { !$0.isEmpty }
         drainDeadline = clock.now + .milliseconds(Int64(options.grace * 1000))
         logger.notice("\(reason): no new tasks; \(busyCount) running get \(DurationText.format(options.grace)) to finish")
     }

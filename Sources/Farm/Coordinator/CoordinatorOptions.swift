@@ -27,6 +27,9 @@ public struct CoordinatorOptions: Sendable {
     /// A work folder: each job gets `FARM_TASK_DIR` = FOLDER/TABLE/TASK_ID, kept across runs
     /// so a long job can checkpoint there and continue in the next allocation (nil: none).
     public var taskDirectory: String?
+    /// Tasks a busy worker holds ahead, started the moment its job ends (0: none). They are not
+    /// running until they start, so a farm that dies loses nothing held; a stop takes them back.
+    public var prefetch = 1
 
     public init() {}
 }

@@ -12,6 +12,8 @@ struct FIFOQueue<Element> {
 
     var isEmpty: Bool { head == storage.count }
 
+    var count: Int { storage.count - head }
+
     var first: Element? { isEmpty ? nil : storage[head] }
 
     mutating func append(_ element: Element) {

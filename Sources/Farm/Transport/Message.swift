@@ -1,6 +1,10 @@
 /// What the coordinator and its workers say to each other. A worker asks for
 /// work by sending `ready` (or an outcome, which also means ready); the
-/// coordinator answers each with exactly one `assign` or `stop`.
+/// coordinator answers each with exactly one `assign` or `stop`. To a busy
+/// worker it may also send `assign`s ahead (prefetch): the worker holds them
+/// and starts the first the moment its job ends, right after that job's
+/// outcome, so it never waits for the coordinator between tasks; `retract`
+/// takes held tasks back (each one dropped is answered by `retracted`).
 public enum Message: Sendable, Equatable {
     /// Worker → coordinator: idle, send a task.
     case ready(host: String)
@@ -14,6 +18,10 @@ public enum Message: Sendable, Equatable {
     case abort
     /// Coordinator → worker: no more work; leave the loop.
     case stop
+    /// Coordinator → worker: drop the tasks you hold and have not started (farm is stopping).
+    case retract
+    /// Worker → coordinator: this held task was dropped, never started.
+    case retracted(taskID: Int64)
 }
 
 /// A message with the rank that sent it.

@@ -32,6 +32,10 @@ public enum MessageCoding {
             w.u8(5)
         case .stop:
             w.u8(6)
+        case .retract:
+            w.u8(7)
+        case .retracted(let id):
+            w.u8(8); w.i64(id)
         }
         return w.bytes
     }
@@ -68,6 +72,8 @@ public enum MessageCoding {
             return .outcome(outcome)
         case 4: return .signalled(Int32(try r.i64()))
         case 5: return .abort
+        case 7: return .retract
+        case 8: return .retracted(taskID: try r.i64())
         case 6: return .stop
         case let tag: throw TransportError("unknown message tag \(tag); are all ranks the same farmrun build?")
         }

@@ -2,7 +2,9 @@ import Foundation
 
 /// A worker rank (or a local slot thread): asks the coordinator for a task,
 /// runs it with the `JobRunner`, reports the outcome, and asks again, until
-/// told to stop. While a job runs it keeps listening for `abort`.
+/// told to stop. While a job runs it keeps listening for `abort`, and holds
+/// the tasks the coordinator hands out ahead (see `Message`), so the next one
+/// starts without a round trip.
 public final class Worker {
     private let transport: any Transport
     private let runner: JobRunner
@@ -25,38 +27,49 @@ public final class Worker {
     /// Serves tasks until the coordinator says stop.
     public func run() throws {
         try transport.send(.ready(host: runner.host), to: 0)
+        // Tasks handed out ahead while a job runs, started in order the moment it ends.
+        var held = FIFOQueue<TaskAssignment>([])
         while true {
             try reportSignal()
-            guard let envelope = try transport.receive(timeout: 0.25) else { continue }
-            switch envelope.message {
-            case .assign(let assignment):
-                var stopAfter = false
-                var failure: (any Error)?
-                let outcome = runner.run(assignment) {
-                    do {
-                        try reportSignal()
-                        if let e = try transport.receive(timeout: 0) {
-                            if case .stop = e.message { stopAfter = true; return true }
-                            if case .abort = e.message { return true }
-                        }
-                    } catch {
-                        failure = error
-                        return true
-                    }
-                    if let signalledAt, Date().timeIntervalSince(signalledAt) > selfAbortAfter { return true }
-                    return false
+            let assignment: TaskAssignment
+            if let next = held.popFirst() {
+                assignment = next
+            } else {
+                guard let envelope = try transport.receive(timeout: 0.25) else { continue }
+                switch envelope.message {
+                case .assign(let a): assignment = a
+                case .stop: return
+                default: continue  // a retract that found nothing held, an abort that found no job
                 }
-                if let failure { throw failure }
-                // Say "I was signalled" before the outcome, so the coordinator knows a job
-                // killed by that signal was interrupted, not failed (MPI keeps this order).
-                try reportSignal()
-                try transport.send(.outcome(outcome), to: 0)
-                if stopAfter { return }
-            case .stop:
-                return
-            default:
-                continue
             }
+            var stopAfter = false
+            var failure: (any Error)?
+            let outcome = runner.run(assignment) {
+                do {
+                    try reportSignal()
+                    while let e = try transport.receive(timeout: 0) {
+                        switch e.message {
+                        case .stop: stopAfter = true; return true
+                        case .abort: return true
+                        case .assign(let next): held.append(next)
+                        case .retract:
+                            while let dropped = held.popFirst() { try transport.send(.retracted(taskID: dropped.taskID), to: 0) }
+                        default: break
+                        }
+                    }
+                } catch {
+                    failure = error
+                    return true
+                }
+                if let signalledAt, Date().timeIntervalSince(signalledAt) > selfAbortAfter { return true }
+                return false
+            }
+            if let failure { throw failure }
+            // Say "I was signalled" before the outcome, so the coordinator knows a job
+            // killed by that signal was interrupted, not failed (MPI keeps this order).
+            try reportSignal()
+            try transport.send(.outcome(outcome), to: 0)
+            if stopAfter { return }
         }
     }
 
