@@ -76,6 +76,21 @@ import Testing
         #expect(try scalar(db, "SELECT count(*) FROM farm_task WHERE failures > 0") == 0)
     }
 
+    @Test func aTaskThatWouldNotFitAfterTheRunningOneIsNotHeldButStillRunsThisAllocation() throws {
+        let folder = TemporaryFolder()
+        let db = folder.file("r.db")
+        let job = ["/bin/echo", #"{"ok": 1}"#]
+        #expect(try runProcess([Binaries.farmrun, "--db", db, "--jobs", "2", "--deadline", "none", "-p", "d=1", "--replicates", "10", "--"] + job).status == 0)
+        // The ledger says each task takes 50 s; 80 s are left: one fits now, two in a row do not.
+        try DatabaseQueue(path: db).write { try $0.execute(sql: "UPDATE farm_task SET wall_seconds = 50") }
+        let r = try runProcess([Binaries.farmrun, "--db", db, "--jobs", "2", "--prefetch", "1", "--deadline", "80s", "--deadline-margin", "1s",
+                                "--runtime-by", "d", "-p", "d=1", "--replicates", "13", "--"] + job)
+        // The third is not held behind a running one (it would not fit after it) nor left for the next
+        // run: it starts on the first slot that frees up.
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(try scalar(db, "SELECT count(*) FROM results") == 13)
+    }
+
     @Test func heldTasksGiveTheSameRowsAsNone() throws {
         let folder = TemporaryFolder()
         var outputs: [String] = []

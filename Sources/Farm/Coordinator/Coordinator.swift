@@ -212,7 +212,12 @@ public final class Coordinator {
         heldCount -= 1
         if held[rank]?.isEmpty == true { retracting.remove(rank) }
         dispatched -= 1
-        if suspectsRunning.remove(task.index) != nil { suspects.append(task.index) } else { pending.append(task.index) }
+        putBack(task.index)
+    }
+
+    /// A task taken from the queues but not started goes back to its queue.
+    private func putBack(_ index: Int32) {
+        if suspectsRunning.remove(index) != nil { suspects.append(index) } else { pending.append(index) }
     }
 
     /// Sends `retract` to every worker holding tasks, once a stop began.
@@ -246,10 +251,10 @@ public final class Coordinator {
         }
     }
 
-    /// The next task to start now, or (`after`) once task `after` ends.
-    private func nextTask(after current: Int32? = nil) -> Int32? {
+    /// The next task to start now; those that would not finish before the deadline are set aside.
+    private func nextTask() -> Int32? {
         while !draining, !reachedMaxTasks, let index = takeNext() {
-            if fitsBeforeDeadline(index, after: current) { return index }
+            if fitsBeforeDeadline(index) { return index }
             deferred.append(index)
             if deferred.count == 1, let policy = options.deadline {
                 logger.notice("deadline: tasks that would not finish by \(Date(timeIntervalSince1970: policy.stopBy)) are left for the next run")
@@ -297,7 +302,9 @@ public final class Coordinator {
         // Then a task ahead for busy workers, while there is work no idle worker waits for.
         while idle.isEmpty, options.prefetch > 0, let rank = wantAhead.popLast() {
             guard case .busy(let current, _, _) = workers[rank], (held[rank]?.count ?? 0) < options.prefetch else { continue }
-            guard let index = nextTask(after: current) else { wantAhead.append(rank); break }
+            guard !draining, !reachedMaxTasks, let index = takeNext() else { wantAhead.append(rank); break }
+            // One that would not fit after the running task may still fit on a worker that frees up: not deferred.
+            guard fitsBeforeDeadline(index, after: current) else { putBack(index); wantAhead.append(rank); break }
             try assign(index, to: rank, ahead: true)
             if (held[rank]?.count ?? 0) < options.prefetch { wantAhead.append(rank) }
         }
