@@ -26,8 +26,9 @@ import Testing
         let folder = TemporaryFolder()
         let db = folder.file("r.db")
         // k = exit always exits 3, k = hang always runs past its timeout, k = ok succeeds.
-        let job = ["/bin/sh", "-c", #"case "$0" in exit) exit 3;; hang) sleep 30;; esac; echo '{"ok": 1}'"#, "{k}"]
-        let r = try runProcess([Binaries.farmrun, "--db", db, "--jobs", "2", "-p", "k=exit,hang,ok", "--timeout", "1s", "--kill-grace", "0.2s",
+        // The timeout is long enough that no shell start, however loaded the machine, reaches it.
+        let job = ["/bin/sh", "-c", #"case "$0" in exit) exit 3;; hang) sleep 300;; esac; echo '{"ok": 1}'"#, "{k}"]
+        let r = try runProcess([Binaries.farmrun, "--db", db, "--jobs", "2", "-p", "k=exit,hang,ok", "--timeout", "20s", "--kill-grace", "0.2s",
                                 "--retries", "exit=2,timeout=0", "--progress", "0", "--"] + job)
         #expect(r.status == 1, "\(r.stderr)")
         func attempts(_ k: String) throws -> [String] {
@@ -43,7 +44,7 @@ import Testing
         #expect(try attempts("ok") == ["done"])
         #expect(try scalar(db, "SELECT failure_counts FROM farm_task WHERE json_extract(params, '$.k') = 'exit'") == #"{"exit":3}"#)
         // Raising the exit budget in the next run gives that task one more try, and only it.
-        let again = try runProcess([Binaries.farmrun, "--db", db, "--jobs", "2", "-p", "k=exit,hang,ok", "--timeout", "1s",
+        let again = try runProcess([Binaries.farmrun, "--db", db, "--jobs", "2", "-p", "k=exit,hang,ok", "--timeout", "20s",
                                     "--retries", "exit=3,timeout=0", "--progress", "0", "--"] + job)
         #expect(again.status == 1, "\(again.stderr)")
         #expect(try attempts("exit").count == 4)

@@ -118,10 +118,10 @@ import Testing
             """)
         let db = folder.file("r.db")
         let c = try config(db, ["python3", job, "\(marker)"], params: ["x=1"], timeout: 1)
-        let started = Date()
         #expect(await runFarm(c) == 1)
-        #expect(Date().timeIntervalSince(started) < 120, "the job should not run its 300 s")
         #expect(try scalar(db, "SELECT failure FROM farm_task") == "timeout")
+        // Killed, not run to its end (the ledger's wall time; on a loaded machine the farm around it may take longer).
+        #expect(try scalar(db, "SELECT wall_seconds < 300 FROM farm_task") == 1)
         #expect(processes(containing: marker).isEmpty)
     }
 

@@ -117,7 +117,7 @@ struct MPIFarmTests {
                 sys.exit(0)
             print(json.dumps({"kind": kind}))
             """)
-        let arguments = ["-p", "k=hang,flaky,text,ok", "--timeout", "5s", "--retries", "1", "--kill-grace", "1s", "--progress", "0",
+        let arguments = ["-p", "k=hang,flaky,text,ok", "--timeout", "10s", "--retries", "1", "--kill-grace", "1s", "--progress", "0",
                          "--", "python3", job, "{k}", folder.path]
         let mpiDB = folder.file("mpi.db")
         let farm = try farmrun(ranks: 4, ["--db", mpiDB] + arguments, log: folder.file("mpi.log"))
