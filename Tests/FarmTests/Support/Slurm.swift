@@ -89,7 +89,7 @@ enum Slurm {
     }
 
     /// Waits until job `id` is running.
-    static func waitUntilRunning(_ id: String, timeout: Double = 60) async throws {
+    static func waitUntilRunning(_ id: String, timeout: Double = 600) async throws {
         let deadline = Date(timeIntervalSinceNow: timeout)
         while Date() < deadline {
             let state = try runProcess(["squeue", "-h", "-j", id, "-o", "%T"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
