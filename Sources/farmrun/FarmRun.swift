@@ -71,7 +71,7 @@ struct Run: ParsableCommand {
     @Option(help: "Time kept free before the deadline for the last commit and exit.") var deadlineMargin: String = "30s"
     @Option(help: "Start a task near the deadline only if this quantile of similar tasks' run times fits (0-1).") var runtimeQuantile: Double = 0.9
     @Option(help: "The parameter that drives run time (e.g. epochs): estimates are kept per value.") var runtimeBy: String?
-    @Option(help: "A work folder: each job gets FARM_TASK_DIR=FOLDER/TABLE/TASK_ID, kept across runs for checkpoints.") var taskDir: String?
+    @Option(help: "A work folder: each job gets FARM_TASK_DIR=FOLDER/TABLE/TASK_ID, kept across runs for checkpoints (a fidelity sweep's default: DB.tasks).") var taskDir: String?
     @Option(help: "Tasks a busy worker holds ahead, to start the moment its job ends without a round trip to rank 0 (0: none). Held tasks are not running: a kill loses none, a stop takes them back.")
     var prefetch: Int = 1
     @Flag(help: "Print how many tasks there are and the first command lines; run nothing.") var dryRun = false
@@ -130,6 +130,9 @@ struct Run: ParsableCommand {
         options.deadline = try deadlinePolicy(parameters: spec.parameters.map(\.name))
         if let taskDir {
             options.taskDirectory = URL(fileURLWithPath: taskDir).standardizedFileURL.path
+        } else if spec.fidelity != nil {
+            // A trial resumed after a stop finds its checkpoints here (FARM_TASK_DIR).
+            options.taskDirectory = URL(fileURLWithPath: db + ".tasks").standardizedFileURL.path
         }
         if let jobs, jobs < 1 { throw SweepError("--jobs must be at least 1") }
         var configuration = RunConfiguration(

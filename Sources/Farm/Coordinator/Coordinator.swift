@@ -11,29 +11,29 @@ import Logging
 /// batches are written by a `BackgroundCommitter`, so dispatch goes on while
 /// SQLite writes.
 public final class Coordinator {
-    private enum WorkerState {
+    enum WorkerState {
         case starting, idle, stopped
         /// Running task `index`, whose running-mark is `batch.started[slot]` while `batchNumber` is the current batch's.
         case busy(index: Int32, batchNumber: Int, slot: Int)
     }
 
-    private let ledger: Ledger
-    private let sweep: Sweep
-    private var state: LedgerState
-    private let transport: any Transport
-    private let options: CoordinatorOptions
-    private let logger: Logger
+    let ledger: Ledger
+    let sweep: Sweep
+    var state: LedgerState
+    let transport: any Transport
+    let options: CoordinatorOptions
+    let logger: Logger
     private let clock = ContinuousClock()
 
-    private var workers: [Int: WorkerState] = [:]
+    var workers: [Int: WorkerState] = [:]
     private var idle: [Int] = []
     /// A task handed to a busy worker ahead (see `Message`), with its command for the running-mark.
-    private struct HeldTask {
+    struct HeldTask {
         var index: Int32
         var command: String
     }
     /// What each worker holds ahead, in the order it will start them.
-    private var held: [Int: FIFOQueue<HeldTask>] = [:]
+    var held: [Int: FIFOQueue<HeldTask>] = [:]
     /// Busy workers that may take one more task ahead.
     private var wantAhead: [Int] = []
     /// Whether held tasks still have to be taken back (a stop began).
@@ -42,10 +42,10 @@ public final class Coordinator {
     private var heldCount = 0
     private var retracting: Set<Int> = []
     private var busyCount = 0
-    private var pending: FIFOQueue<Int32>
-    private var batch = CommitBatch()
+    var pending: FIFOQueue<Int32>
+    var batch = CommitBatch()
     /// Counts the batches handed to the committer.
-    private var batchNumber = 0
+    var batchNumber = 0
     /// Set while `run()` runs: the ledger is written through it then.
     private var committer: BackgroundCommitter?
     private var batchOpened: ContinuousClock.Instant?
@@ -53,7 +53,7 @@ public final class Coordinator {
     private var lastProgress: ContinuousClock.Instant
     private let started: ContinuousClock.Instant
     private var dispatched = 0
-    private var doneThisRun = 0
+    var doneThisRun = 0
     /// When this run's first task started and its last one ended (seconds since the epoch): how much of an allocation went to tasks.
     private var firstTaskStartedAt: Double?
     private var lastTaskEndedAt: Double?
@@ -66,8 +66,16 @@ public final class Coordinator {
     /// Tasks set aside because they would not finish before the deadline.
     private var deferred: [Int32] = []
     /// Tasks an earlier run lost (see `LedgerState.suspects`), and those of them running now.
-    private var suspects: FIFOQueue<Int32>
+    var suspects: FIFOQueue<Int32>
     private var suspectsRunning: Set<Int32> = []
+    /// A fidelity sweep's trials (see `Coordinator+Trials`), and where each running (or held) one runs.
+    var trials: TrialBook?
+    var trialOn: [Int32: (rank: Int, index: Int32)] = [:]
+    var trialStarted: [Int32: Double] = [:]
+    var badReports = 0
+    var warnedMissingMetric = false
+    /// Each worker's host, from its `ready`.
+    var hosts: [Int: String] = [:]
 
     public init(ledger: Ledger, state: LedgerState, transport: any Transport, options: CoordinatorOptions, logger: Logger) {
         self.ledger = ledger
@@ -94,6 +102,7 @@ public final class Coordinator {
             let end = Date(timeIntervalSince1970: policy.deadline)
             logger.info("deadline \(end) (\(policy.source)): a task starts only if the \(policy.quantile) quantile of its run time ends \(DurationText.format(policy.margin)) before it; learning from \(estimator.sampleCount) finished task(s)\(policy.runtimeParameter.map { " by \($0)" } ?? "")")
         }
+        if let plan = sweep.search, let settled = state.settled { startTrials(plan, settled: settled) }
     }
 
     private var hasPending: Bool { !pending.isEmpty || !suspects.isEmpty }
@@ -172,8 +181,11 @@ public final class Coordinator {
     private func handle(_ envelope: Envelope) throws {
         let source = envelope.source
         switch envelope.message {
-        case .ready:
+        case .ready(let host):
+            hosts[source] = host
             try becameIdle(source)
+        case .report(let taskID, let row):
+            report(row, taskID: taskID, from: source)
         case .outcome(let outcome):
             record(outcome, from: source)
             if let next = held[source]?.popFirst() {
@@ -205,10 +217,11 @@ public final class Coordinator {
 
     /// A held task the worker dropped unstarted (farm is stopping): pending again, never run.
     private func takeBack(_ taskID: Int64, from rank: Int) {
-        guard let task = held[rank]?.popFirst(), state.taskIDs[Int(task.index)] == taskID else {
+        guard let task = held[rank]?.remove(where: { state.taskIDs[Int($0.index)] == taskID }) else {
             logger.warning("rank \(rank) gave back task \(taskID) it did not hold; ignored")
             return
         }
+        trialTakenBack(task.index)
         heldCount -= 1
         if held[rank]?.isEmpty == true { retracting.remove(rank) }
         dispatched -= 1
@@ -264,12 +277,19 @@ public final class Coordinator {
     }
 
     /// The next pending task; once none is left, the next suspect that may start.
+    /// (In a fidelity sweep an entry stands for its trial, run as the task `trialTask` names.)
     private func takeNext() -> Int32? {
-        if let index = pending.popFirst() { return index }
-        guard let next = suspects.first, mayStartSuspect(next) else { return nil }
-        _ = suspects.popFirst()
-        suspectsRunning.insert(next)
-        return next
+        while let index = pending.popFirst() {
+            if let task = trialTask(for: index) { return task }
+        }
+        while let first = suspects.first {
+            guard let next = trialTask(for: first) else { _ = suspects.popFirst(); continue }
+            guard mayStartSuspect(next) else { return nil }
+            _ = suspects.popFirst()
+            suspectsRunning.insert(next)
+            return next
+        }
+        return nil
     }
 
     /// Suspects lost once run side by side; one lost twice or more runs with no
@@ -328,7 +348,8 @@ public final class Coordinator {
         if let folder = options.taskDirectory {
             environment["FARM_TASK_DIR"] = "\(folder)/\(sweep.spec.table)/\(taskID)"
         }
-        let assignment = TaskAssignment(taskID: taskID, argv: argv, timeout: timeout, environment: environment)
+        let reportKey = trialAssignment(index, rank: rank, environment: &environment)
+        let assignment = TaskAssignment(taskID: taskID, argv: argv, timeout: timeout, environment: environment, reportKey: reportKey)
         try transport.send(.assign(assignment), to: rank)
         dispatched += 1
         let command = JSONValue.array(argv.map { .string($0) }).jsonText
@@ -354,7 +375,7 @@ public final class Coordinator {
         lastTaskEndedAt = Date().timeIntervalSince1970
         // Started within this batch: its end is written with its command, and no running-mark is.
         var command: String?
-        if startBatch == batchNumber {
+        if startBatch == batchNumber, !batch.started[slot].finishedInBatch {
             batch.started[slot].finishedInBatch = true
             command = batch.started[slot].command
         }
@@ -362,37 +383,45 @@ public final class Coordinator {
         // A stop signal that arrived while this outcome was on its way may be what killed the job
         // (mpirun signals a rank's whole process group, and a job not yet in its own session is in it).
         if !draining, let signal = ShutdownSignal.pending { beginDrain(signal: signal) }
+        if trials != nil {
+            endTrial(of: index, outcome: outcome, command: command)
+        } else if settle(index, outcome: outcome, command: command) {
+            pending.append(index)
+        }
+    }
+
+    /// Records how task `index` ended in the batch; true if it goes back to pending.
+    func settle(_ index: Int32, outcome: TaskOutcome, command: String?) -> Bool {
         switch outcome.status {
         case .succeeded:
             state.done += 1
             doneThisRun += 1
             estimator?.add(outcome.wallSeconds, value: runtimeValue(of: index))
             batch.finished.append(.init(index: index, outcome: outcome, retry: false, command: command))
+            return false
         case .failed(.interrupted, _):
-            if !draining { pending.append(index) }
             batch.finished.append(.init(index: index, outcome: outcome, retry: true, command: command))
+            return !draining
         case .failed(.signal, _) where draining:
             // Slurm's time limit signals every process of the step, jobs included:
             // a job killed while farm stops is interrupted, not failed.
             var interrupted = outcome
             interrupted.status = .failed(.interrupted, message: "killed by a signal while farm was stopping (\(outcome.signal.map(SignalName.of) ?? "signal"))")
             batch.finished.append(.init(index: index, outcome: interrupted, retry: true, command: command))
+            return false
         case .failed(let failure, let message):
             var counts = state.failures[index] ?? FailureCounts()
             counts.counts[failure, default: 0] += 1
             state.failures[index] = counts
             let retry = sweep.spec.retries.allows(counts)
-            if retry {
-                pending.append(index)
-            } else {
-                state.failed += 1
-            }
+            if !retry { state.failed += 1 }
             logger.info("task \(outcome.taskID) failed (\(failure.rawValue)): \(message)\(retry ? "; will retry" : "")")
             batch.finished.append(.init(index: index, outcome: outcome, retry: retry, command: command))
+            return retry
         }
     }
 
-    private func openBatch() {
+    func openBatch() {
         if batchOpened == nil { batchOpened = clock.now }
     }
 
@@ -464,12 +493,12 @@ public final class Coordinator {
         idle.removeAll()
     }
 
-    private var remaining: Int { sweep.taskCount - state.done - state.failed }
+    private var remaining: Int { sweep.taskCount - state.done - state.failed - state.pruned }
 
     private func makeReport() -> CoordinatorReport {
         CoordinatorReport(total: sweep.taskCount, done: state.done, failed: state.failed, remaining: remaining,
                           doneThisRun: doneThisRun, seconds: seconds(since: started), stoppedBySignal: stopSignal,
-                          firstTaskStartedAt: firstTaskStartedAt, lastTaskEndedAt: lastTaskEndedAt)
+                          firstTaskStartedAt: firstTaskStartedAt, lastTaskEndedAt: lastTaskEndedAt, pruned: state.pruned)
     }
 
     private func printProgress(final: Bool) {
@@ -480,6 +509,6 @@ public final class Coordinator {
         let left = remaining
         let eta = rate > 0 ? DurationText.format(Double(left) / rate * 60) : "?"
         let percent = String(format: "%.1f", Double(state.done) / Double(max(1, sweep.taskCount)) * 100)
-        logger.info("\(final ? "finished" : "progress"): \(state.done)/\(sweep.taskCount) done (\(percent)%), \(state.failed) failed, \(busyCount) running, \(max(0, left - busyCount)) pending; \(String(format: "%.0f", rate)) tasks/min\(final || left == 0 ? "" : ", ETA \(eta)")")
+        logger.info("\(final ? "finished" : "progress"): \(state.done)/\(sweep.taskCount) done (\(percent)%), \(state.failed) failed, \(state.pruned > 0 ? "\(state.pruned) pruned, " : "")\(busyCount) running, \(max(0, left - busyCount)) pending; \(String(format: "%.0f", rate)) tasks/min\(final || left == 0 ? "" : ", ETA \(eta)")")
     }
 }

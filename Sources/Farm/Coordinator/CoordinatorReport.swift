@@ -12,9 +12,12 @@ public struct CoordinatorReport: Sendable, Equatable {
     /// When this run's first task started and its last one ended, in seconds since the epoch (nil if none ran).
     public var firstTaskStartedAt: Double?
     public var lastTaskEndedAt: Double?
+    /// Tasks early stopping pruned (settled: not failures, not left).
+    public var pruned = 0
 
     public init(total: Int, done: Int, failed: Int, remaining: Int, doneThisRun: Int, seconds: Double, stoppedBySignal: Int32? = nil,
-                firstTaskStartedAt: Double? = nil, lastTaskEndedAt: Double? = nil) {
+                firstTaskStartedAt: Double? = nil, lastTaskEndedAt: Double? = nil, pruned: Int = 0) {
+        self.pruned = pruned
         self.total = total
         self.done = done
         self.failed = failed
@@ -32,7 +35,7 @@ public struct CoordinatorReport: Sendable, Equatable {
     public var jsonText: String {
         var members: [(key: String, value: JSONValue)] = [
             ("exit", .integer(Int64(exitCode))), ("total", .integer(Int64(total))), ("done", .integer(Int64(done))),
-            ("failed", .integer(Int64(failed))), ("remaining", .integer(Int64(remaining))),
+            ("failed", .integer(Int64(failed))), ("pruned", .integer(Int64(pruned))), ("remaining", .integer(Int64(remaining))),
             ("done_this_run", .integer(Int64(doneThisRun))), ("seconds", .real((seconds * 1000).rounded() / 1000)),
         ]
         if let first = firstTaskStartedAt, let last = lastTaskEndedAt {
@@ -42,7 +45,7 @@ public struct CoordinatorReport: Sendable, Equatable {
         return JSONValue.object(members).jsonText + "\n"
     }
 
-    /// 0 all tasks done; 75 stopped with tasks left (resubmit); 1 finished but some failed for good.
+    /// 0 all tasks done (or pruned); 75 stopped with tasks left (resubmit); 1 finished but some failed for good.
     public var exitCode: Int32 {
         if remaining > 0 { return ExitStatus.tasksLeft }
         return failed > 0 ? ExitStatus.someFailed : ExitStatus.success

@@ -169,7 +169,7 @@ public enum FarmLauncher {
             let report = try coordinator.run()
             ledger.releaseLease()
             writeSummary(report.jsonText, to: configuration.summaryPath, logger: logger)
-            logger.info("exit \(report.exitCode): \(report.done) done, \(report.failed) failed for good, \(report.remaining) left; \(report.doneThisRun) finished in \(DurationText.format(report.seconds))")
+            logger.info("exit \(report.exitCode): \(report.done) done, \(report.failed) failed for good, \(report.pruned > 0 ? "\(report.pruned) pruned, " : "")\(report.remaining) left; \(report.doneThisRun) finished in \(DurationText.format(report.seconds))")
             return (report.exitCode, false)
         } catch let error as LeaseError {
             logger.error("\(error)")

@@ -14,7 +14,7 @@ public final class Ledger {
     public let sweep: Sweep
     private let queue: DatabaseQueue
     private(set) var sweepID: Int64 = 0
-    private var taskIDs: [Int64] = []
+    private(set) var taskIDs: [Int64] = []
     var results: ResultsTable?
     private var writer = BatchWriter()
     private let namer: ResultNamer
@@ -30,10 +30,7 @@ public final class Ledger {
         namer = ResultNamer(sweep: sweep, logger: logger)
         queue = try Store.openForWriting(path)
         do {
-            try queue.inTransaction(.immediate) { db in
-                try LedgerSchema.create(in: db)
-                return .commit
-            }
+            try LedgerSchema.migrate(queue)
         } catch {
             throw Store.classify(error, path: path)
         }
@@ -108,7 +105,7 @@ public final class Ledger {
                     }
                     failuresByID[id] = counts
                 }
-                known.insert(Known(id: id, state: s == "done" ? 2 : (s == "failed" ? 3 : 0)), for: row[1])
+                known.insert(Known(id: id, state: s == "done" ? 2 : (s == "failed" ? 3 : (s == "pruned" ? 4 : 0))), for: row[1])
             }
             let insert = try db.makeStatement(sql: "INSERT INTO farm_task (sweep_id, key, params, replicate) VALUES (?, ?, ?, ?)")
             var ids = [Int64](repeating: 0, count: sweep.taskCount)
@@ -119,6 +116,7 @@ public final class Ledger {
             var quarantined: [(id: Int64, lost: Int, share: Double)] = []
             var overBudget: [Int64] = []
             let budget = sweep.spec.retries
+            var settled: [TaskState]? = sweep.search == nil ? nil : Array(repeating: .pending, count: sweep.taskCount)
             for index in 0..<sweep.taskCount {
                 let key = sweep.key(of: index)
                 if let task = known[key] {
@@ -126,8 +124,9 @@ public final class Ledger {
                     let counts = failuresByID[task.id]
                     let allowed = counts.map(budget.allows) ?? true
                     switch task.state {
-                    case 2: state.done += 1
-                    case 3 where !allowed: state.failed += 1
+                    case 2: state.done += 1; settled?[index] = .done
+                    case 4: state.pruned += 1; settled?[index] = .pruned
+                    case 3 where !allowed: state.failed += 1; settled?[index] = .failed
                     default:
                         if let counts, !allowed {  // pending, but over its budget: lost too often, or a lowered budget
                             if counts.lostShare > Double(budget.budget(for: .lost)) + 1e-9 {
@@ -136,6 +135,7 @@ public final class Ledger {
                                 overBudget.append(task.id)
                             }
                             state.failed += 1
+                            settled?[index] = .failed
                             continue
                         }
                         if task.state == 3 { revived.append(task.id) }  // its budget was raised in the edited sweep
@@ -165,6 +165,8 @@ public final class Ledger {
                 try db.execute(sql: "UPDATE farm_task SET state = 'failed', failure = 'lost', error = ? WHERE id = ?", arguments: [message, task.id])
             }
             state.quarantined = quarantined.count
+            state.settled = settled
+            if sweep.search?.asha != nil { try loadRungs(db, into: &state) }
             state.taskIDs = ids
             state.pending = pending
             state.suspects = suspects.sorted { a, b in
@@ -243,6 +245,7 @@ public final class Ledger {
                 try db.cachedStatement(sql: "SAVEPOINT farm_batch").execute()
                 do {
                     try writeAtOnce(batch, in: db, now: now)
+                    try writeSearch(batch, in: db, now: now)
                     try db.cachedStatement(sql: "RELEASE farm_batch").execute()
                     return .commit
                 } catch {
@@ -251,6 +254,7 @@ public final class Ledger {
                 }
             }
             storeFailures = try writeOneByOne(batch, in: db, now: now)
+            try writeSearch(batch, in: db, now: now)
             return .commit
         }
         return storeFailures

@@ -11,12 +11,72 @@ import GRDB
 /// third of the mark's cost), and the only index on `state` is a partial one on
 /// running tasks (what resume looks up), so a pending task marked done touches no
 /// index. Counts by state scan the sweep's tasks (about 0.4 s per million).
-/// A ledger made before keeps its CHECK (still correct, slower) and has its
-/// full state index replaced.
+/// A ledger made before gets the current CHECK from the migration that adds
+/// `pruned`.
+///
+/// Changes go through GRDB's `DatabaseMigrator`, one registered migration
+/// each, so a ledger written by any earlier farm is brought up to date when a
+/// farmrun opens it (and a database that never had a ledger gains one).
 enum LedgerSchema {
-    static let version = 1
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        // The ledger as farm wrote it before migrations: its tables exist already in such a database.
+        migrator.registerMigration("v1 ledger") { db in try createFirst(in: db) }
+        migrator.registerMigration("v2 pruned tasks and rungs") { db in
+            try rebuildTasks(in: db)
+            try createSearchTables(in: db)
+        }
+        return migrator
+    }
 
-    static func create(in db: Database) throws {
+    /// Brings the ledger in `queue` up to date. Two farmruns opening one old ledger at once both try;
+    /// the second one's attempt fails on the record of the first, which is then found complete.
+    static func migrate(_ queue: DatabaseQueue) throws {
+        let migrator = self.migrator
+        do {
+            try migrator.migrate(queue)
+        } catch {
+            guard try queue.read(migrator.hasCompletedMigrations) else { throw error }
+        }
+    }
+
+    /// farm_task's state CHECK (compared with `=`, see above).
+    static let stateCheck = TaskState.allCases.map { "state = '\($0.rawValue)'" }.joined(separator: " OR ")
+
+    static func taskTableSQL(name: String, stateCheck: String) -> String {
+        """
+        CREATE TABLE IF NOT EXISTS \(name) (
+            id INTEGER PRIMARY KEY,
+            sweep_id INTEGER NOT NULL REFERENCES farm_sweep(id),
+            key TEXT NOT NULL,
+            params TEXT NOT NULL,
+            replicate INTEGER NOT NULL,
+            state TEXT NOT NULL DEFAULT 'pending'
+                CHECK (\(stateCheck)),
+            failures INTEGER NOT NULL DEFAULT 0,
+            interruptions INTEGER NOT NULL DEFAULT 0,
+            command TEXT,
+            failure TEXT,
+            error TEXT,
+            exit_status INTEGER,
+            signal INTEGER,
+            wall_seconds REAL,
+            rank INTEGER,
+            host TEXT,
+            stderr_tail TEXT,
+            stdout_head TEXT,
+            started_at REAL,
+            finished_at REAL,
+            result_rowid INTEGER,
+            failure_counts TEXT,
+            lost INTEGER NOT NULL DEFAULT 0,
+            lost_share REAL NOT NULL DEFAULT 0,
+            UNIQUE (sweep_id, key)
+        );
+        """
+    }
+
+    private static func createFirst(in db: Database) throws {
         try db.execute(sql: """
             CREATE TABLE IF NOT EXISTS farm_sweep (
                 id INTEGER PRIMARY KEY,
@@ -25,34 +85,9 @@ enum LedgerSchema {
                 created_at REAL NOT NULL,
                 updated_at REAL NOT NULL
             );
-            CREATE TABLE IF NOT EXISTS farm_task (
-                id INTEGER PRIMARY KEY,
-                sweep_id INTEGER NOT NULL REFERENCES farm_sweep(id),
-                key TEXT NOT NULL,
-                params TEXT NOT NULL,
-                replicate INTEGER NOT NULL,
-                state TEXT NOT NULL DEFAULT 'pending'
-                    CHECK (state = 'pending' OR state = 'running' OR state = 'done' OR state = 'failed'),
-                failures INTEGER NOT NULL DEFAULT 0,
-                interruptions INTEGER NOT NULL DEFAULT 0,
-                command TEXT,
-                failure TEXT,
-                error TEXT,
-                exit_status INTEGER,
-                signal INTEGER,
-                wall_seconds REAL,
-                rank INTEGER,
-                host TEXT,
-                stderr_tail TEXT,
-                stdout_head TEXT,
-                started_at REAL,
-                finished_at REAL,
-                result_rowid INTEGER,
-                failure_counts TEXT,
-                lost INTEGER NOT NULL DEFAULT 0,
-                lost_share REAL NOT NULL DEFAULT 0,
-                UNIQUE (sweep_id, key)
-            );
+            """)
+        try db.execute(sql: taskTableSQL(name: "farm_task", stateCheck: "state = 'pending' OR state = 'running' OR state = 'done' OR state = 'failed'"))
+        try db.execute(sql: """
             DROP INDEX IF EXISTS farm_task_by_state;
             CREATE INDEX IF NOT EXISTS farm_task_running ON farm_task (sweep_id) WHERE state = 'running';
             CREATE TABLE IF NOT EXISTS farm_attempt (
@@ -83,7 +118,7 @@ enum LedgerSchema {
         try addMissingColumns(in: db)
     }
 
-    /// Columns added since the first ledgers; a ledger written by an older farm gains them.
+    /// Columns added before migrations; a ledger written by such a farm gains them.
     private static func addMissingColumns(in db: Database) throws {
         let have = Set(try db.columns(in: "farm_task").map { $0.name.lowercased() })
         let added = [
@@ -94,6 +129,47 @@ enum LedgerSchema {
         for (name, type) in added where !have.contains(name) {
             try db.execute(sql: "ALTER TABLE farm_task ADD COLUMN \(name) \(type)")
         }
+    }
+
+    /// farm_task again with the CHECK that allows every `TaskState` (SQLite cannot alter a CHECK):
+    /// SQLite's own procedure, a new table, the rows copied, the old one dropped (foreign keys are off meanwhile).
+    private static func rebuildTasks(in db: Database) throws {
+        let columns = try db.columns(in: "farm_task").map { Identifier.quoted($0.name) }.joined(separator: ", ")
+        try db.execute(sql: taskTableSQL(name: "farm_task_new", stateCheck: stateCheck))
+        try db.execute(sql: """
+            INSERT INTO farm_task_new (\(columns)) SELECT \(columns) FROM farm_task;
+            DROP TABLE farm_task;
+            ALTER TABLE farm_task_new RENAME TO farm_task;
+            CREATE INDEX farm_task_running ON farm_task (sweep_id) WHERE state = 'running';
+            """)
+    }
+
+    /// Early stopping's record: each configuration's metric at each rung it reached, per replicate,
+    /// and each decision taken there, so a resumed search never reverses one.
+    private static func createSearchTables(in db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE IF NOT EXISTS farm_rung (
+                sweep_id INTEGER NOT NULL REFERENCES farm_sweep(id),
+                config TEXT NOT NULL,
+                rung REAL NOT NULL,
+                replicate INTEGER NOT NULL,
+                metric REAL,
+                reported_at REAL NOT NULL,
+                PRIMARY KEY (sweep_id, config, rung, replicate)
+            );
+            CREATE TABLE IF NOT EXISTS farm_decision (
+                sweep_id INTEGER NOT NULL REFERENCES farm_sweep(id),
+                config TEXT NOT NULL,
+                rung REAL NOT NULL,
+                metric REAL,
+                reports INTEGER NOT NULL,
+                place INTEGER NOT NULL,
+                competitors INTEGER NOT NULL,
+                decision TEXT NOT NULL CHECK (decision = 'continue' OR decision = 'prune'),
+                decided_at REAL NOT NULL,
+                PRIMARY KEY (sweep_id, config, rung)
+            );
+            """)
     }
 
     static func exists(in db: Database) throws -> Bool {

@@ -19,6 +19,13 @@ public struct LedgerState: Sendable {
     public var quarantined: Int
     /// Tasks created by this sync (new sweep, or values/replicates added).
     public var added: Int
+    /// Tasks early stopping pruned.
+    public var pruned = 0
+    /// In a fidelity sweep, each task's state by index (pending stands for any unsettled one).
+    public var settled: [TaskState]?
+    /// Early stopping's reports at rungs and its decisions so far.
+    public var rungReports: [RungReport] = []
+    public var decisions: [RungDecision] = []
 }
 
 /// What the coordinator hands the ledger to commit in one transaction.
@@ -61,8 +68,12 @@ public struct CommitBatch: Sendable {
 
     public var started: [Started] = []
     public var finished: [Finished] = []
+    /// Early stopping: metrics reported at rungs, decisions taken, and the tasks they pruned (with why).
+    public var rungReports: [RungReport] = []
+    public var decisions: [RungDecision] = []
+    public var pruned: [(index: Int32, message: String)] = []
 
     public init() {}
 
-    public var isEmpty: Bool { started.isEmpty && finished.isEmpty }
+    public var isEmpty: Bool { started.isEmpty && finished.isEmpty && rungReports.isEmpty && decisions.isEmpty && pruned.isEmpty }
 }

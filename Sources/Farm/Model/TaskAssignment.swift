@@ -7,8 +7,11 @@ public struct TaskAssignment: Sendable, Equatable {
     public var timeout: Double
     /// Extra environment variables for the job (FARM_TASK_ID, …).
     public var environment: [String: String]
+    /// In a fidelity sweep, the key of the job's reports: its stdout is read line by line as it runs.
+    public var reportKey: String?
 
-    public init(taskID: Int64, argv: [String], timeout: Double = 0, environment: [String: String] = [:]) {
+    public init(taskID: Int64, argv: [String], timeout: Double = 0, environment: [String: String] = [:], reportKey: String? = nil) {
+        self.reportKey = reportKey
         self.taskID = taskID
         self.argv = argv
         self.timeout = timeout

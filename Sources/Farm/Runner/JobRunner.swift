@@ -11,7 +11,8 @@ import SystemPackage
 ///
 /// The job is started from its argv (never a shell) in a new session with
 /// stdin on /dev/null. Its stdout is collected (bounded) and must be one JSON
-/// object; a tail of stderr is kept. At its timeout, or when told to abort,
+/// object (or, in a fidelity sweep, a stream of report lines read as they
+/// come); a tail of stderr is kept. At its timeout, or when told to abort,
 /// the whole process group gets SIGTERM, then SIGKILL after `killGrace`; a
 /// background child left behind by a job that exited is killed too, so no
 /// process of a finished task keeps running.
@@ -50,14 +51,15 @@ public struct JobRunner: Sendable {
     }
 
     /// Runs `assignment`; `shouldAbort` is asked every few milliseconds and a
-    /// `true` stops the job (recorded as interrupted).
-    public func run(_ assignment: TaskAssignment, shouldAbort: () -> Bool) -> TaskOutcome {
+    /// `true` stops the job (recorded as interrupted). With the assignment's
+    /// `reportKey`, the job's reports go to `reports` as they are printed.
+    public func run(_ assignment: TaskAssignment, reports: ReportSink? = nil, shouldAbort: () -> Bool) -> TaskOutcome {
         let done = DispatchSemaphore(value: 0)
         let box = OutcomeBox()
         let control = JobControl()
         let runner = self
         Task.detached {
-            box.outcome = await runner.runAsync(assignment, control: control)
+            box.outcome = await runner.runAsync(assignment, reports: reports, control: control)
             done.signal()
         }
         while done.wait(timeout: .now() + .milliseconds(5)) == .timedOut {
@@ -66,7 +68,7 @@ public struct JobRunner: Sendable {
         return box.outcome!
     }
 
-    private func runAsync(_ a: TaskAssignment, control: JobControl) async -> TaskOutcome {
+    private func runAsync(_ a: TaskAssignment, reports: ReportSink?, control: JobControl) async -> TaskOutcome {
         let startedAt = Date().timeIntervalSince1970
         let clock = ContinuousClock()
         let start = clock.now
@@ -93,6 +95,7 @@ public struct JobRunner: Sendable {
         let limits = (stdout: stdoutLimit, stderr: stderrTailBytes)
         let grace = killGrace
         let orphanGuard = self.orphanGuard
+        let reportLines = a.reportKey.map { ReportLines(key: $0, sink: reports ?? ReportSink()) }
         do {
             let result = try await Subprocess.run(
                 executable, arguments: Arguments(Array(a.argv.dropFirst())),
@@ -104,7 +107,16 @@ public struct JobRunner: Sendable {
                 return await withTaskGroup(of: Captured.Part.self) { group in
                     group.addTask {
                         var capture = BoundedCapture(limit: limits.stdout)
-                        do { for try await chunk in execution.standardOutput { chunk.withUnsafeBytes { capture.append($0) } } } catch {}
+                        var lines = reportLines
+                        do {
+                            for try await chunk in execution.standardOutput {
+                                chunk.withUnsafeBytes {
+                                    capture.append($0)
+                                    lines?.append($0)
+                                }
+                            }
+                        } catch {}
+                        lines?.finish()
                         return .stdout(capture)
                     }
                     group.addTask {
@@ -156,7 +168,7 @@ public struct JobRunner: Sendable {
             case .exited(let code): outcome.exitCode = code
             case .signaled(let signal): outcome.signal = signal
             }
-            outcome.status = classify(result.terminationStatus, captured: captured, timeout: a.timeout)
+            outcome.status = classify(result.terminationStatus, captured: captured, timeout: a.timeout, reporting: a.reportKey != nil)
             if case .failed = outcome.status {
                 outcome.stdoutHead = String(decoding: captured.stdout.bytes.prefix(stdoutHeadBytes), as: UTF8.self)
             }
@@ -167,7 +179,8 @@ public struct JobRunner: Sendable {
         return outcome
     }
 
-    private func classify(_ status: TerminationStatus, captured: Captured, timeout: Double) -> TaskOutcome.Status {
+    /// How the job ended; a `reporting` job's stdout is its reports, already sent, so a clean exit is an empty row.
+    private func classify(_ status: TerminationStatus, captured: Captured, timeout: Double, reporting: Bool) -> TaskOutcome.Status {
         switch captured.stop {
         case .aborted: return .failed(.interrupted, message: "stopped by farm's shutdown before it finished")
         case .timedOut: return .failed(.timeout, message: "ran past its timeout of \(DurationText.format(timeout)) and was killed")
@@ -182,6 +195,7 @@ public struct JobRunner: Sendable {
         case .exited:
             break
         }
+        if reporting { return .succeeded(ResultRow()) }
         if captured.stdout.overflowed {
             return .failed(.output, message: "stdout was \(captured.stdout.total) bytes, over the \(captured.stdout.limit)-byte limit; print one JSON object")
         }

@@ -30,4 +30,10 @@ struct FIFOQueue<Element> {
         }
         return element
     }
+
+    /// Takes out the first element matching `predicate` (O(n): for short queues, such as a worker's held tasks).
+    mutating func remove(where predicate: (Element) -> Bool) -> Element? {
+        guard let at = storage[head...].firstIndex(where: predicate) else { return nil }
+        return storage.remove(at: at)
+    }
 }

@@ -15,6 +15,8 @@ public struct Sweep: Sendable {
     public let combinations: [[ParameterValue]]
     /// With `method: random` or `sobol`: the sampled parameters' values (in spec order) of each point.
     public let points: [[ParameterValue]]
+    /// With `fidelity:`, how tasks group into trials and configurations.
+    public let search: SearchPlan?
     /// Indices of `names` sorted by name, for keys that do not depend on order.
     private let sortedNameIndices: [Int]
 
@@ -98,6 +100,7 @@ public struct Sweep: Sendable {
                 : "the sweep has no tasks")
         }
         self.combinations = combinations
+        search = try SearchPlan.make(spec, names: names, combinations: combinations)
     }
 
     public var taskCount: Int { combinations.count * spec.replicates }

@@ -40,5 +40,6 @@ extension SweepSpec {
         if case .string(let text)? = member("method"), let method = SampleMethod(rawValue: text) { self.method = method }
         if case .integer(let n)? = member("samples") { samples = Int(n) }
         if case .integer(let n)? = member("seed") { seed = UInt64(bitPattern: n) }
+        readSearch(from: member)
     }
 }

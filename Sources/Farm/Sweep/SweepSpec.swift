@@ -19,6 +19,10 @@ public struct SweepSpec: Sendable, Equatable {
     public var samples: Int?
     /// The random method's seed (Sobol points need none).
     public var seed: UInt64 = 0
+    /// The parameter that is a training budget: tasks differing only in it run as one job (see `FidelitySpec`).
+    public var fidelity: FidelitySpec?
+    public var metric: MetricSpec?
+    public var earlyTerminate: EarlyTermination?
 
     public static let defaultTable = "results"
 
@@ -33,7 +37,8 @@ public struct SweepSpec: Sendable, Equatable {
         self.retries = retries
     }
 
-    static let knownKeys = ["command", "table", "parameters", "where", "replicates", "timeout", "retries", "method", "samples", "seed"]
+    static let knownKeys = ["command", "table", "parameters", "where", "replicates", "timeout", "retries", "method", "samples", "seed",
+                            "fidelity", "metric", "early_terminate"]
 
     /// Reads a sweep file.
     public static func load(path: String) throws(SweepError) -> SweepSpec {
@@ -102,6 +107,12 @@ public struct SweepSpec: Sendable, Equatable {
                 spec.samples = try Self.samples(value.scalar?.string ?? describe(value))
             case "seed":
                 spec.seed = try Self.seed(value.scalar?.string ?? describe(value))
+            case "fidelity":
+                spec.fidelity = try Self.fidelity(value)
+            case "metric":
+                spec.metric = try Self.metric(value)
+            case "early_terminate":
+                spec.earlyTerminate = try Self.earlyTermination(value)
             default:
                 throw SweepError("unknown key \"\(key)\"; a sweep has \(knownKeys.joined(separator: ", "))")
             }
@@ -193,6 +204,7 @@ public struct SweepSpec: Sendable, Equatable {
             if let samples { members.append(("samples", .integer(Int64(samples)))) }
             members.append(("seed", .integer(Int64(bitPattern: seed))))
         }
+        members += searchJSONMembers
         return JSONValue.object(members).jsonText
     }
 }

@@ -4,7 +4,9 @@
 /// worker it may also send `assign`s ahead (prefetch): the worker holds them
 /// and starts the first the moment its job ends, right after that job's
 /// outcome, so it never waits for the coordinator between tasks; `retract`
-/// takes held tasks back (each one dropped is answered by `retracted`).
+/// takes held tasks back (each one dropped is answered by `retracted`). In a
+/// fidelity sweep a running job's reports travel as `report`s before its
+/// outcome, and `prune` stops a job early stopping gave up on.
 public enum Message: Sendable, Equatable {
     /// Worker → coordinator: idle, send a task.
     case ready(host: String)
@@ -22,6 +24,10 @@ public enum Message: Sendable, Equatable {
     case retract
     /// Worker → coordinator: this held task was dropped, never started.
     case retracted(taskID: Int64)
+    /// Worker → coordinator: the running job of a fidelity sweep printed this report (see `FidelitySpec`).
+    case report(taskID: Int64, row: ResultRow)
+    /// Coordinator → worker: stop the job of this task now, early stopping pruned it (ignored if another runs).
+    case prune(taskID: Int64)
 }
 
 /// A message with the rank that sent it.

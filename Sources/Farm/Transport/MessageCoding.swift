@@ -12,13 +12,13 @@ public enum MessageCoding {
             w.u32(UInt32(a.argv.count)); for s in a.argv { w.string(s) }
             w.u32(UInt32(a.environment.count))
             for (k, v) in a.environment.sorted(by: { $0.key < $1.key }) { w.string(k); w.string(v) }
+            if let key = a.reportKey { w.u8(1); w.string(key) } else { w.u8(0) }
         case .outcome(let o):
             w.u8(3); w.i64(o.taskID)
             switch o.status {
             case .succeeded(let row):
                 w.u8(0)
-                w.u32(UInt32(row.columns.count))
-                for (c, v) in zip(row.columns, row.values) { w.string(c); w.value(v) }
+                w.row(row)
             case .failed(let f, let message):
                 w.u8(1); w.string(f.rawValue); w.string(message)
             }
@@ -36,6 +36,10 @@ public enum MessageCoding {
             w.u8(7)
         case .retracted(let id):
             w.u8(8); w.i64(id)
+        case .report(let id, let row):
+            w.u8(9); w.i64(id); w.row(row)
+        case .prune(let id):
+            w.u8(10); w.i64(id)
         }
         return w.bytes
     }
@@ -50,16 +54,13 @@ public enum MessageCoding {
             for _ in 0..<(try r.u32()) { argv.append(try r.string()) }
             var env: [String: String] = [:]
             for _ in 0..<(try r.u32()) { env[try r.string()] = try r.string() }
-            return .assign(TaskAssignment(taskID: id, argv: argv, timeout: timeout, environment: env))
+            let reportKey = try r.u8() == 1 ? try r.string() : nil
+            return .assign(TaskAssignment(taskID: id, argv: argv, timeout: timeout, environment: env, reportKey: reportKey))
         case 3:
             let id = try r.i64()
             let status: TaskOutcome.Status
             if try r.u8() == 0 {
-                var row = ResultRow()
-                let n = try r.u32()
-                row.columns.reserveCapacity(Int(n)); row.values.reserveCapacity(Int(n))
-                for _ in 0..<n { row.append(try r.string(), try r.value()) }
-                status = .succeeded(row)
+                status = .succeeded(try r.row())
             } else {
                 guard let f = TaskOutcome.Failure(rawValue: try r.string()) else { throw TransportError("unknown failure class in a message") }
                 status = .failed(f, message: try r.string())
@@ -74,6 +75,8 @@ public enum MessageCoding {
         case 5: return .abort
         case 7: return .retract
         case 8: return .retracted(taskID: try r.i64())
+        case 9: return .report(taskID: try r.i64(), row: try r.row())
+        case 10: return .prune(taskID: try r.i64())
         case 6: return .stop
         case let tag: throw TransportError("unknown message tag \(tag); are all ranks the same farmrun build?")
         }
@@ -96,6 +99,11 @@ struct ByteWriter {
     mutating func optionalI32(_ v: Int32?) {
         if let v { u8(1); i64(Int64(v)) } else { u8(0) }
     }
+    mutating func row(_ row: ResultRow) {
+        u32(UInt32(row.columns.count))
+        for (c, v) in zip(row.columns, row.values) { string(c); value(v) }
+    }
+
     mutating func value(_ v: SQLValue) {
         switch v {
         case .null: u8(0)
@@ -146,6 +154,14 @@ struct ByteReader {
 
     mutating func optionalI32() throws -> Int32? {
         try u8() == 1 ? Int32(truncatingIfNeeded: try i64()) : nil
+    }
+
+    mutating func row() throws -> ResultRow {
+        var row = ResultRow()
+        let n = try u32()
+        row.columns.reserveCapacity(Int(n)); row.values.reserveCapacity(Int(n))
+        for _ in 0..<n { row.append(try string(), try value()) }
+        return row
     }
 
     mutating func value() throws -> SQLValue {

@@ -44,13 +44,16 @@ public final class Worker {
             }
             var stopAfter = false
             var failure: (any Error)?
-            let outcome = runner.run(assignment) {
+            let reports = assignment.reportKey == nil ? nil : ReportSink()
+            let outcome = runner.run(assignment, reports: reports) {
                 do {
                     try reportSignal()
+                    for row in reports?.take() ?? [] { try transport.send(.report(taskID: assignment.taskID, row: row), to: 0) }
                     while let e = try transport.receive(timeout: 0) {
                         switch e.message {
                         case .stop: stopAfter = true; return true
                         case .abort: return true
+                        case .prune(let taskID) where taskID == assignment.taskID: return true
                         case .assign(let next): held.append(next)
                         case .retract:
                             while let dropped = held.popFirst() { try transport.send(.retracted(taskID: dropped.taskID), to: 0) }
@@ -65,6 +68,7 @@ public final class Worker {
                 return false
             }
             if let failure { throw failure }
+            for row in reports?.take() ?? [] { try transport.send(.report(taskID: assignment.taskID, row: row), to: 0) }
             // Say "I was signalled" before the outcome, so the coordinator knows a job
             // killed by that signal was interrupted, not failed (MPI keeps this order).
             try reportSignal()

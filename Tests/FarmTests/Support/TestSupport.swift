@@ -42,8 +42,9 @@ enum Binaries {
 
 /// Runs `argv` with `stdin` and waits for it.
 @discardableResult
-func runProcess(_ argv: [String], stdin: String? = nil, environment: [String: String] = [:]) throws -> ProcessResult {
+func runProcess(_ argv: [String], stdin: String? = nil, environment: [String: String] = [:], inDirectory directory: String? = nil) throws -> ProcessResult {
     let process = Process()
+    if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
     process.executableURL = URL(fileURLWithPath: argv[0].contains("/") ? argv[0] : "/usr/bin/env")
     process.arguments = argv[0].contains("/") ? Array(argv.dropFirst()) : argv
     var env = ProcessInfo.processInfo.environment

@@ -1,0 +1,11 @@
+/// Where a task of the ledger stands; `farm_task.state` holds the raw value.
+/// `done`, `failed` and `pruned` are terminal: resume runs none of them again
+/// (a failed task only if its retry budget is raised).
+public enum TaskState: String, Sendable, CaseIterable {
+    case pending, running, done, failed
+    /// Early stopping gave up on its configuration at a rung before this task's budget.
+    case pruned
+
+    /// Whether resume leaves the task as it is.
+    public var isSettled: Bool { self == .done || self == .failed || self == .pruned }
+}
