@@ -184,6 +184,7 @@ struct Status: ParsableCommand {
     @Flag(help: "List failed tasks with their commands and errors, and every failure cause.") var failed = false
     @Option(help: "Show done/total per value of one parameter, or a grid for two (e.g. --by t,s).") var by: String?
     @Flag(help: "Print only the combinations not done yet (see --format).") var missing = false
+    @Flag(help: "With --missing: count tasks early stopping pruned as missing too.") var includePruned = false
     @Option(help: "--missing output: yaml (a sweep file that runs them) or csv.") var format: MissingSweep.Format = .yaml
     @Option(help: "The sweep to report on, by its results table (default: every sweep).") var table: String?
 
@@ -197,6 +198,7 @@ struct Status: ParsableCommand {
                 throw ValidationError("--by takes one parameter or two (e.g. --by t,s), not \(options.coverage.count)")
             }
             options.missing = missing ? format : nil
+            options.includePruned = includePruned
             options.table = table
             StandardStreams.writeOutput(try LedgerStatus.report(database: db, options: options))
         } catch let error as ValidationError {

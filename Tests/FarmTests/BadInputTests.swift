@@ -12,8 +12,28 @@ import Testing
         var stdin: String?
         /// Text the error line must contain.
         var says: String
+        /// A sweep file's text, written as bad.yaml (named `BAD` in the arguments).
+        var sweep: String?
         var testDescription: String { name }
     }
+
+    /// A search sweep file with `lines` added (e from 1 to 4 is the budget).
+    static func search(_ lines: String) -> Case {
+        Case(name: "farmrun: search \(lines.replacingOccurrences(of: "\n", with: "; "))", arguments: ["farmrun", "BAD", "--db", "DB"],
+             says: "", sweep: "command: [echo, \"{e}\", \"{a}\"]\nparameters:\n  e: 1..4\n  a: [x, y]\n" + lines + "\n")
+    }
+
+    static let searchCases: [(String, String)] = [
+        ("fidelity: nope", "nope, which is not a parameter"),
+        ("fidelity: a", "not a number"),
+        ("fidelity: {parameter: e, color: red}", "parameter: and report: only"),
+        ("early_terminate: {type: asha, eta: 3}\nmetric: {name: loss, goal: minimize}", "early_terminate needs fidelity"),
+        ("fidelity: e\nearly_terminate: {type: asha, eta: 3}", "early_terminate needs metric"),
+        ("fidelity: e\nmetric: {name: loss, goal: minimize}\nearly_terminate: {type: asha, eta: 1}", "at least 2"),
+        ("fidelity: e\nmetric: {name: loss, goal: lowest}", "use minimize or maximize"),
+        ("fidelity: e\nmetric: {name: loss, goal: minimize}\nearly_terminate: {type: hyperband}", "use type: asha"),
+        ("fidelity: e\nmetric: {name: loss, goal: minimize}\nearly_terminate: {type: asha, min: 4}", "is not below"),
+    ]
 
     /// `DB` stands for an existing results database with a ledger, `NEW` for a path that does not exist yet.
     static let cases: [Case] = [
@@ -65,7 +85,15 @@ import Testing
         Case(name: "farmrun: database that is not one", arguments: ["farmrun", "--db", "TEXT", "-p", "x=1", "--", "echo", "{x}"], says: "not an SQLite database"),
         Case(name: "farmrun: unusable table name", arguments: ["farmrun", "--db", "DB", "--table", "x;y", "-p", "x=1", "--", "echo", "{x}"], says: "not usable"),
         Case(name: "farmrun status: no such file", arguments: ["farmrun", "status", "--db", "NEW"], says: "no such file"),
-    ]
+        Case(name: "farmrun: fidelity sampled", arguments: ["farmrun", "BAD", "--db", "DB"], says: "is sampled",
+             sweep: "command: [echo, \"{lr}\"]\nparameters:\n  lr: loguniform(1e-4, 1e-1)\nmethod: sobol\nsamples: 4\nfidelity: lr\n"),
+        Case(name: "farmrun: fidelity with one value", arguments: ["farmrun", "BAD", "--db", "DB"], says: "has one value",
+             sweep: "command: [echo, \"{e}\"]\nparameters:\n  e: [5]\nfidelity: e\n"),
+    ] + searchCases.map { lines, says in
+        var c = search(lines)
+        c.says = says
+        return c
+    }
 
     /// A folder's files and their bytes. A reader of a WAL database leaves an
     /// empty `-wal` and a `-shm` index behind (SQLite does that); neither holds data.
@@ -88,8 +116,9 @@ import Testing
         try "not a database\n".write(toFile: folder.file("text.db"), atomically: true, encoding: .utf8)
         try "command: [echo]\nparameters:\n  x: [1]\nreplicates: ten\n".write(toFile: folder.file("wrong.yaml"), atomically: true, encoding: .utf8)
         try "command: [echo\n".write(toFile: folder.file("broken.yaml"), atomically: true, encoding: .utf8)
+        if let sweep = c.sweep { try sweep.write(toFile: folder.file("bad.yaml"), atomically: true, encoding: .utf8) }
         let substitutions = ["DB": db, "NEW": folder.file("new.db"), "TEXT": folder.file("text.db"),
-                             "WRONG": folder.file("wrong.yaml"), "BROKEN": folder.file("broken.yaml")]
+                             "WRONG": folder.file("wrong.yaml"), "BROKEN": folder.file("broken.yaml"), "BAD": folder.file("bad.yaml")]
         var argv = c.arguments.map { substitutions[$0] ?? $0 }
         argv[0] = argv[0] == "dbtool" ? Binaries.dbtool : Binaries.farmrun
         let before = try snapshot(folder)

@@ -57,6 +57,7 @@ extension Coordinator {
     func trialTakenBack(_ index: Int32) {
         guard let plan = trials?.plan else { return }
         trialOn[plan.trialOf[Int(index)]] = nil
+        trialsHeld.remove(plan.trialOf[Int(index)])
     }
 
     /// A report of the job running task `index` on `rank`.
@@ -132,7 +133,8 @@ extension Coordinator {
     /// Takes every decision `config` is ready for; a prune stops its running jobs and settles its tasks.
     func decide(_ config: Int32) {
         guard var book = trials, book.plan.asha != nil else { return }
-        let decisions = book.decide(config) { self.trialOn[$0] != nil }
+        // A trial held ahead has not started: the decision does not wait for it (a prune takes it back).
+        let decisions = book.decide(config) { self.trialOn[$0] != nil && !self.trialsHeld.contains($0) }
         guard !decisions.isEmpty else { return }
         openBatch()
         batch.decisions += decisions

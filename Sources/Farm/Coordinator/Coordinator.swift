@@ -72,6 +72,8 @@ public final class Coordinator {
     var trials: TrialBook?
     var trialOn: [Int32: (rank: Int, index: Int32)] = [:]
     var trialStarted: [Int32: Double] = [:]
+    /// Trials handed to a worker ahead, not started yet (they have not reported, and will not soon).
+    var trialsHeld: Set<Int32> = []
     var badReports = 0
     var warnedMissingMetric = false
     /// Each worker's host, from its `ready`.
@@ -209,6 +211,10 @@ public final class Coordinator {
 
     /// The worker started the task it held the moment its last job ended.
     private func startedHeld(_ task: HeldTask, on rank: Int) {
+        if let plan = trials?.plan {
+            trialsHeld.remove(plan.trialOf[Int(task.index)])
+            trialStarted[plan.trialOf[Int(task.index)]] = Date().timeIntervalSince1970
+        }
         workers[rank] = .busy(index: task.index, batchNumber: batchNumber, slot: batch.started.count)
         openBatch()
         batch.started.append(.init(index: task.index, rank: rank, host: "", startedAt: Date().timeIntervalSince1970, command: task.command))
@@ -354,6 +360,7 @@ public final class Coordinator {
         dispatched += 1
         let command = JSONValue.array(argv.map { .string($0) }).jsonText
         if ahead {
+            if let plan = trials?.plan { trialsHeld.insert(plan.trialOf[Int(index)]) }
             held[rank, default: FIFOQueue()].append(HeldTask(index: index, command: command))
             heldCount += 1
             return

@@ -16,6 +16,8 @@ public enum LedgerStatus {
         public var coverage: [String] = []
         /// Print only the missing combinations, in this format.
         public var missing: MissingSweep.Format?
+        /// Whether `--missing` lists pruned tasks too (early stopping settled them).
+        public var includePruned = false
         /// The sweep to report on (its results table); nil: all of them.
         public var table: String?
 
@@ -50,7 +52,8 @@ public enum LedgerStatus {
                     throw LedgerError("--missing needs one sweep; this database has \(sweeps.count) (\(sweeps.map(\.table).joined(separator: ", "))): choose one with --table")
                 }
                 let spec = try SweepSpec(storedJSON: sweep.spec)
-                let coverage = try SweepCoverage(sweep: sweep.id, table: sweep.table, spec: spec, by: spec.parameters.map(\.name), in: db)
+                var coverage = try SweepCoverage(sweep: sweep.id, table: sweep.table, spec: spec, by: spec.parameters.map(\.name), in: db)
+                coverage.includePruned = options.includePruned
                 return format == .csv ? MissingSweep.csv(coverage) : try MissingSweep.yaml(coverage, spec: spec)
             }
             var text = ""
@@ -75,7 +78,7 @@ public enum LedgerStatus {
         let done = counts["done"] ?? 0
         let failed = counts["failed"] ?? 0
         let percent = String(format: "%.1f", Double(done) / Double(max(total, 1)) * 100)
-        var text = "sweep \(table): \(total) tasks: \(done) done (\(percent)%), \(failed) failed, \(counts["running"] ?? 0) running, \(counts["pending"] ?? 0) pending\n"
+        var text = "sweep \(table): \(total) tasks: \(done) done (\(percent)%), \(failed) failed, \(counts["pruned"].map { "\($0) pruned, " } ?? "")\(counts["running"] ?? 0) running, \(counts["pending"] ?? 0) pending\n"
         if options.progressBar {
             text += "  " + ProgressBar.text(done: done, failed: failed, total: total) + " \(percent)%\n"
         }
@@ -86,6 +89,10 @@ public enum LedgerStatus {
         if let window, let recent: Int = window[0], recent > 1, let first: Double = window[1], let last: Double = window[2] {
             let span = max(last - first, 1)
             text += "  rate: \(String(format: "%.1f", Double(recent - 1) / span * 60)) tasks/min over the last \(DurationText.format(span))\n"
+        }
+        let storedSpec = try? SweepSpec(storedJSON: spec)
+        if let storedSpec, storedSpec.fidelity != nil {
+            text += try SearchStatus(sweep: id, table: table, spec: storedSpec, in: db).text
         }
         if !options.coverage.isEmpty {
             let coverage = try SweepCoverage(sweep: id, table: table, spec: try SweepSpec(storedJSON: spec), by: options.coverage, in: db)

@@ -10,13 +10,13 @@ public enum MissingSweep {
 
     public static func csv(_ coverage: SweepCoverage) -> String {
         let header = coverage.parameters + ["missing_replicates"]
-        let rows = coverage.missing.map { cell in cell.values.map(\.sqlValue) + [.integer(Int64(cell.total - cell.done))] }
+        let rows = coverage.missing.map { cell in cell.values.map(\.sqlValue) + [.integer(Int64(coverage.missingCount(cell)))] }
         return CellTable(header: header, rows: rows).text(.csv)
     }
 
     public static func yaml(_ coverage: SweepCoverage, spec: SweepSpec) throws -> String {
         let missing = coverage.missing
-        let tasks = missing.reduce(0) { $0 + $1.total - $1.done }
+        let tasks = missing.reduce(0) { $0 + coverage.missingCount($1) }
         var text = "# \(missing.count) combination\(missing.count == 1 ? "" : "s") of sweep \(coverage.table) not done (\(tasks) task\(tasks == 1 ? "" : "s")).\n"
         text += "# Run it on the same database: done replicates are kept, only these run.\n"
         guard !missing.isEmpty else { return text + "# Nothing is missing.\n" }

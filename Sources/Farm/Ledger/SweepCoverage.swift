@@ -11,6 +11,8 @@ public struct SweepCoverage {
         public let values: [ParameterValue]
         public let done: Int
         public let total: Int
+        /// Tasks early stopping pruned: settled, not missing (unless asked with `--include-pruned`).
+        public var pruned = 0
         /// The most failures any unfinished task of this combination has had.
         public let failures: Int
     }
@@ -18,6 +20,8 @@ public struct SweepCoverage {
     public let table: String
     public let parameters: [String]
     public let cells: [Cell]
+    /// Whether `missing` counts pruned tasks as missing.
+    public var includePruned = false
 
     /// Counts the tasks of the sweep writing `table` by the values of `parameters`.
     public init(sweep: Int64, table: String, spec: SweepSpec, by parameters: [String], in db: Database) throws {
@@ -25,25 +29,35 @@ public struct SweepCoverage {
         for name in parameters where !names.contains(name) {
             throw LedgerError("--by \(name): sweep \(table) has no such parameter (parameters: \(names.joined(separator: ", ")))")
         }
-        var counts: [[ParameterValue]: (done: Int, total: Int, failures: Int)] = [:]
+        var counts: [[ParameterValue]: (done: Int, total: Int, failures: Int, pruned: Int)] = [:]
         let rows = try Row.fetchCursor(db, sql: """
-            SELECT params, sum(state = 'done'), count(*), max(CASE WHEN state = 'done' THEN 0 ELSE failures END)
+            SELECT params, sum(state = 'done'), count(*), max(CASE WHEN state = 'done' THEN 0 ELSE failures END), sum(state = 'pruned')
             FROM farm_task WHERE sweep_id = ? GROUP BY params
             """, arguments: [sweep])
         while let row = try rows.next() {
             let values = try SweepCoverage.values(of: row[0], names: parameters)
-            let (done, total, failures) = counts[values] ?? (0, 0, 0)
-            counts[values] = (done + (row[1] as Int), total + (row[2] as Int), max(failures, row[3] as Int))
+            let (done, total, failures, pruned) = counts[values] ?? (0, 0, 0, 0)
+            counts[values] = (done + (row[1] as Int), total + (row[2] as Int), max(failures, row[3] as Int), pruned + (row[4] as Int))
         }
         self.table = table
         self.parameters = parameters
-        cells = counts.map { Cell(values: $0.key, done: $0.value.done, total: $0.value.total, failures: $0.value.failures) }
+        cells = counts.map {
+            var cell = Cell(values: $0.key, done: $0.value.done, total: $0.value.total, failures: $0.value.failures)
+            cell.pruned = $0.value.pruned
+            return cell
+        }
             .sorted { SweepCoverage.sortsBefore($0.values, $1.values) }
     }
 
-    /// Every combination of all parameters with at least one replicate not done.
+    /// Every combination of all parameters with at least one replicate not done (nor pruned,
+    /// unless `includePruned`), each with its missing count.
     public var missing: [Cell] {
-        cells.filter { $0.done < $0.total }
+        cells.filter { $0.done + (includePruned ? 0 : $0.pruned) < $0.total }
+    }
+
+    /// The tasks of `cell` that `missing` counts.
+    public func missingCount(_ cell: Cell) -> Int {
+        cell.total - cell.done - (includePruned ? 0 : cell.pruned)
     }
 
     /// One line per value (one parameter), or a grid of done/total (two parameters).
@@ -56,7 +70,7 @@ public struct SweepCoverage {
         for (label, cell) in zip(labels, cells) {
             let counts = "\(cell.done)/\(cell.total)"
             text += "  \(label.padding(toLength: width, withPad: " ", startingAt: 0))  \(counts.padding(toLength: 10, withPad: " ", startingAt: 0)) "
-                + ProgressBar.text(done: cell.done, failed: 0, total: cell.total, width: 20) + "\n"
+                + ProgressBar.text(done: cell.done, failed: 0, total: cell.total, width: 20) + (cell.pruned > 0 ? " \(cell.pruned) pruned" : "") + "\n"
         }
         return text
     }

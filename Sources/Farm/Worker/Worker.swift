@@ -54,6 +54,8 @@ public final class Worker {
                         case .stop: stopAfter = true; return true
                         case .abort: return true
                         case .prune(let taskID) where taskID == assignment.taskID: return true
+                        case .prune(let taskID):
+                            if held.remove(where: { $0.taskID == taskID }) != nil { try transport.send(.retracted(taskID: taskID), to: 0) }
                         case .assign(let next): held.append(next)
                         case .retract:
                             while let dropped = held.popFirst() { try transport.send(.retracted(taskID: dropped.taskID), to: 0) }
