@@ -155,4 +155,51 @@ struct SlurmFarmTests {
         #expect(try scalar(db, "SELECT count(*) FROM results") == 3, "\(log2)")
         #expect(try scalar(db, "SELECT failures FROM farm_task WHERE json_extract(params, '$.k') = 1") == 0)
     }
+
+    /// A fidelity sweep warned while its trials are halfway and resubmitted: the chain stores the rows
+    /// an undisturbed run on this machine stores, each once, and the rerun trials continue from their last report.
+    @Test func aWarnedFidelitySweepStoresTheRowsOfAnUndisturbedRun() async throws {
+        let folder = TemporaryFolder()
+        let hold = folder.file("hold")
+        let job = writeJob(folder, """
+            import json, os, sys, time
+            x, last = int(sys.argv[1]), int(sys.argv[2])
+            start = int(os.environ.get("FARM_RESUME_FROM", "0"))
+            with open(sys.argv[3] + ".starts", "a") as f: f.write(f"{start}\\n")
+            for e in range(start + 1, last + 1):
+                while e == 4 and os.path.exists(sys.argv[3]): time.sleep(0.05)
+                print(json.dumps({"e": e, "loss": round(1.0 / (x * e), 6)}), flush=True)
+            """)
+        let sweep = folder.file("sweep.yaml")
+        try """
+            command: [python3, \(job), "{x}", "{e}", \(hold)]
+            parameters:
+              e: 1..6
+              x: 1..8
+            fidelity: e
+            """.write(toFile: sweep, atomically: true, encoding: .utf8)
+        let local = try runProcess([Binaries.farmrun, "run", sweep, "--db", folder.file("local.db"), "--jobs", "2", "--progress", "0"])
+        #expect(local.status == 0, "\(local.stderr)")
+        _ = FileManager.default.createFile(atPath: hold, contents: nil)
+        let db = folder.file("r.db")
+        let first = try Slurm.submit(["-J", "farm-test-\(UUID().uuidString.prefix(6))", "-n", "4", "-o", folder.file("farm-%j.out")],
+                                     [sweep, "--db", db, "--progress", "5s"], in: folder.path, environment: ["FARM_RESUBMIT": "3"])
+        try await Slurm.waitUntilRunning(first)
+        try await waitFor("trials halfway in job \(first)", timeout: 120) {
+            ((try? scalar(db, "SELECT count(*) FROM farm_task WHERE state = 'done'") as Int?) ?? 0) >= 3
+        }
+        #expect(try runProcess(["scancel", "--batch", "--signal=USR1", first]).status == 0)
+        // The held trials are stopped at the grace deadline, halfway; the next allocation continues them.
+        try await waitFor("job \(first) to stop with tasks left", timeout: 300) { Slurm.log(of: first, in: folder.path).contains("exited with status 75") }
+        try FileManager.default.removeItem(atPath: hold)
+        let chain = try await Slurm.waitForChain(from: first, in: folder.path, timeout: 400)
+        #expect(chain.count >= 2, "\(Slurm.log(of: first, in: folder.path))")
+        let starts = try String(contentsOfFile: hold + ".starts", encoding: .utf8).split(separator: "\n")
+        #expect(starts.filter { $0 == "3" }.count == 4, "4 trials stopped at e=4 continue from e=3: \(starts)")
+        let rows = "SELECT group_concat(x || ':' || e || ':' || loss, ' ') FROM (SELECT * FROM results ORDER BY x, e)"
+        #expect(try scalar(db, rows) as String? == (try scalar(folder.file("local.db"), rows) as String?))
+        #expect(try scalar(db, "SELECT count(DISTINCT task_id) FROM results") == 48)
+        #expect(try scalar(db, "SELECT count(*) FROM results") == 48)
+        #expect(Slurm.log(of: chain[1], in: folder.path).contains("fidelity e: 8 trials"))
+    }
 }
