@@ -55,14 +55,19 @@ public struct JobRunner: Sendable {
     /// `reportKey`, the job's reports go to `reports` as they are printed.
     public func run(_ assignment: TaskAssignment, reports: ReportSink? = nil, shouldAbort: () -> Bool) -> TaskOutcome {
         let done = DispatchSemaphore(value: 0)
+        // A report wakes the loop at once, so it reaches the coordinator (and a prune comes back) without a poll's wait.
+        let wake = DispatchSemaphore(value: 0)
         let box = OutcomeBox()
         let control = JobControl()
         let runner = self
+        reports?.onPut { wake.signal() }
         Task.detached {
             box.outcome = await runner.runAsync(assignment, reports: reports, control: control)
             done.signal()
+            wake.signal()
         }
-        while done.wait(timeout: .now() + .milliseconds(5)) == .timedOut {
+        while done.wait(timeout: .now()) == .timedOut {
+            _ = wake.wait(timeout: .now() + .milliseconds(5))
             if !control.aborted && shouldAbort() { control.abort() }
         }
         return box.outcome!
@@ -96,6 +101,7 @@ public struct JobRunner: Sendable {
         let grace = killGrace
         let orphanGuard = self.orphanGuard
         let reportLines = a.reportKey.map { ReportLines(key: $0, sink: reports ?? ReportSink()) }
+        let watchInterval = a.reportKey == nil ? 50 : 2
         do {
             let result = try await Subprocess.run(
                 executable, arguments: Arguments(Array(a.argv.dropFirst())),
@@ -125,7 +131,7 @@ public struct JobRunner: Sendable {
                         return .stderr(capture)
                     }
                     group.addTask {
-                        .stop(await Watchdog.watch(pid: pid, deadline: deadline, control: control) { reason in
+                        .stop(await Watchdog.watch(pid: pid, deadline: deadline, control: control, maxInterval: watchInterval) { reason in
                             await execution.teardown(using: [
                                 .send(signal: .terminate, toProcessGroup: true, allowedDurationToNextStep: .milliseconds(Int(grace * 1000))),
                             ])

@@ -4,11 +4,18 @@ import Synchronization
 /// stdout to the worker's thread, which sends them on as `report` messages.
 public final class ReportSink: Sendable {
     private let rows = Mutex<[ResultRow]>([])
+    private let wake = Mutex<(@Sendable () -> Void)?>(nil)
 
     public init() {}
 
+    /// Calls `action` after each report put (the worker's loop wakes on it).
+    func onPut(_ action: @escaping @Sendable () -> Void) {
+        wake.withLock { $0 = action }
+    }
+
     func put(_ row: ResultRow) {
         rows.withLock { $0.append(row) }
+        wake.withLock { $0 }?()
     }
 
     /// Every report put since the last call, in order.

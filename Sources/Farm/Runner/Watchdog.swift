@@ -10,8 +10,10 @@ enum Watchdog {
     }
 
     /// Returns when the job should be stopped (after calling `stop`), or nil
-    /// when it is cancelled because the job ended by itself.
-    static func watch(pid: pid_t, deadline: ContinuousClock.Instant?, control: JobControl,
+    /// when it is cancelled because the job ended by itself. It looks every
+    /// `maxInterval` ms at most (a fidelity job is watched closely: early
+    /// stopping's prune should stop it within an epoch or so).
+    static func watch(pid: pid_t, deadline: ContinuousClock.Instant?, control: JobControl, maxInterval: Int = 50,
                       stop: @Sendable (StopReason) async -> Void) async -> StopReason? {
         var interval = 2
         while !Task.isCancelled {
@@ -29,7 +31,7 @@ enum Watchdog {
                 return nil
             }
             do { try await Task.sleep(for: .milliseconds(interval)) } catch { return nil }
-            interval = min(interval * 2, 50)
+            interval = min(interval * 2, maxInterval)
         }
         return nil
     }

@@ -19,6 +19,15 @@ public enum DryRun {
                 text += "  point \(i): " + zip(sampled, point).map { "\(spec.parameters[$0].name)=\($1)" }.joined(separator: " ") + "\n"
             }
         }
+        if let plan = sweep.search {
+            let last = plan.texts[plan.texts.count - 1]
+            text += "fidelity \(plan.fidelity.parameter): \(plan.trialCount) trials, each one job run to \(plan.fidelity.parameter)=\(last) "
+                + "that reports \(plan.fidelity.report) as it goes (\(plan.values.count) values each)\n"
+            if let asha = plan.asha, let metric = plan.metric {
+                text += "early stopping: ASHA eta \(asha.eta) by \(metric.name) (\(metric.goal.rawValue)) at "
+                    + (plan.rungs.isEmpty ? "no rung" : plan.rungs.map(plan.valueText).joined(separator: ", ")) + "\n"
+            }
+        }
         if let condition = spec.condition { text += "where: \(condition)\n" }
         if let timeout = spec.timeout { text += "timeout: \(DurationText.format(timeout)) per task\n" }
         text += "retries: \(spec.retries)\n"
@@ -26,8 +35,11 @@ public enum DryRun {
            let done = try? doneCount(database: database, table: spec.table) {
             text += "already done in \(database): \(done) of these tasks' table\n"
         }
+        // A fidelity sweep runs each trial as its task of the largest value.
+        let first = sweep.search.map { plan in plan.members.prefix(firstCommands).compactMap { $0.last.map(Int.init) } }
+            ?? Array(0..<min(firstCommands, sweep.taskCount))
         text += "first commands ({task} shown as 0):\n"
-        for index in 0..<min(firstCommands, sweep.taskCount) {
+        for index in first {
             text += "  " + ShellQuote.line(sweep.argv(of: index, taskID: 0)) + "\n"
         }
         return text
