@@ -100,4 +100,15 @@ import Testing
         #expect(ProgressBar.text(done: 0, failed: 0, total: 0, width: 4) == "[░░░░]")
         #expect(ProgressBar.text(done: 9_999, failed: 1, total: 10_000, width: 10) == "[█████████▒]")
     }
+
+    @Test func aJobsControlCharactersAreShownAsTextNeverSentToTheTerminal() throws {
+        let folder = TemporaryFolder()
+        let db = folder.file("r.db")
+        let hostile = #"printf '\033]0;pwned\007\033[2Jcleared\n' >&2; exit 1"#
+        let run = try runProcess([Binaries.farmrun, "--db", db, "--jobs", "1", "-p", "x=1", "--", "/bin/sh", "-c", hostile])
+        #expect(run.status == 1, "\(run.stderr)")
+        let status = try runProcess([Binaries.farmrun, "status", "--db", db, "--failed"])
+        #expect(!status.stdout.unicodeScalars.contains { $0.value == 0x1B || $0.value == 0x07 }, "\(status.stdout)")
+        #expect(status.stdout.contains(#"\x1b]0;pwned\x07\x1b[2Jcleared"#), "\(status.stdout)")
+    }
 }

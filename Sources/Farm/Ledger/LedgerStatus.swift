@@ -104,7 +104,7 @@ public enum LedgerStatus {
             text += "  failures by cause (last line of stderr, or farm's error):\n"
             let width = String(causes[0].count).count
             for cause in causes.prefix(options.listFailed ? causes.count : 8) {
-                text += "    \(String(repeating: " ", count: width - String(cause.count).count))\(cause.count) × \(cause.text)\n"
+                text += "    \(String(repeating: " ", count: width - String(cause.count).count))\(cause.count) × \(VisibleText.of(cause.text))\n"
             }
             if !options.listFailed && causes.count > 8 { text += "    … \(causes.count - 8) more causes (--failed lists them all)\n" }
         }
@@ -119,12 +119,13 @@ public enum LedgerStatus {
         for row in failures {
             let state: String = row[3]
             let label = [state, row[4] as String? ?? ""].filter { !$0.isEmpty }.joined(separator: ", ")
-            text += "    task \(row[0] as Int64) \(row[1] as String) replicate \(row[2] as Int) [\(label)]: \(row[5] as String? ?? (row[4] as String? ?? ""))\n"
-            if let lastLine = FailureCauses.lastLine(of: row[6]) { text += "      stderr: \(lastLine)\n" }
+            // A job's stderr (and errors quoting it) shown as text: its control characters never reach the terminal.
+            text += "    task \(row[0] as Int64) \(row[1] as String) replicate \(row[2] as Int) [\(label)]: \(VisibleText.of(row[5] as String? ?? (row[4] as String? ?? "")))\n"
+            if let lastLine = FailureCauses.lastLine(of: row[6]) { text += "      stderr: \(VisibleText.of(lastLine))\n" }
             if options.listFailed, let command: String = row[7],
                case .array(let items)? = try? JSONParser.parseOne(Array(command.utf8)) {
                 let argv = items.compactMap { if case .string(let s) = $0 { s } else { nil } }
-                text += "      command: \(ShellQuote.line(argv))\n"
+                text += "      command: \(VisibleText.of(ShellQuote.line(argv)))\n"
             }
         }
         return text

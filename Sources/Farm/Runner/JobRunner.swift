@@ -1,6 +1,7 @@
 import Dispatch
 import Foundation
 import Subprocess
+import Synchronization
 #if canImport(System)
 import System
 #else
@@ -240,21 +241,23 @@ struct Captured: Sendable {
     var usage: ChildUsage?
 }
 
-final class OutcomeBox: @unchecked Sendable {
-    var outcome: TaskOutcome?
+/// Where the job's task leaves its outcome for the worker's thread.
+final class OutcomeBox: Sendable {
+    private let value = Mutex<TaskOutcome?>(nil)
+
+    var outcome: TaskOutcome? {
+        get { value.withLock { $0 } }
+        set { value.withLock { $0 = newValue } }
+    }
 }
 
 /// A switch the worker's thread flips to stop a running job.
-final class JobControl: @unchecked Sendable {
-    private let lock = NSLock()
-    private var _aborted = false
+final class JobControl: Sendable {
+    private let flag = Atomic<Bool>(false)
 
-    var aborted: Bool {
-        lock.lock(); defer { lock.unlock() }
-        return _aborted
-    }
+    var aborted: Bool { flag.load(ordering: .acquiring) }
 
     func abort() {
-        lock.lock(); _aborted = true; lock.unlock()
+        flag.store(true, ordering: .releasing)
     }
 }
