@@ -120,4 +120,26 @@ import Testing
         let withPruned = try runProcess([Binaries.farmrun, "status", "--db", db, "--missing", "--format", "csv", "--include-pruned"])
         #expect(withPruned.stdout.split(separator: "\n").count > 1)
     }
+
+    @Test func badReportLinesAreCountedAndNeverStored() throws {
+        let folder = TemporaryFolder()
+        let job = writeJob(folder, """
+            import json
+            print("epoch 1/2 ━━━━━━ 50%")
+            print(json.dumps({"e": 1, "loss": 0.5}))
+            print(json.dumps({"e": "two", "loss": 0.4}))
+            print(json.dumps({"e": 1, "loss": 0.3}))
+            print('[{"e": 2}]')
+            print(json.dumps({"e": 2, "loss": 0.2}), flush=True)
+            """)
+        let db = folder.file("r.db")
+        let path = folder.file("s.yaml")
+        try "command: [python3, \(job), \"{e}\"]\nparameters:\n  e: [1, 2]\nfidelity: e\n".write(toFile: path, atomically: true, encoding: .utf8)
+        let run = try runProcess([Binaries.farmrun, "run", path, "--db", db, "--jobs", "1", "--progress", "0"])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stderr.contains("e is not a number") && run.stderr.contains("e=1 reported twice") && run.stderr.contains("not a JSON object"), "\(run.stderr)")
+        #expect(try scalar(db, "SELECT group_concat(e || '=' || loss, ' ') FROM (SELECT * FROM results ORDER BY e)") as String? == "1=0.5 2=0.2")
+        let status = try runProcess([Binaries.farmrun, "status", "--db", db])
+        #expect(status.stdout.contains("bad reports: 3 report lines of 1 trial not stored"), "\(status.stdout)")
+    }
 }

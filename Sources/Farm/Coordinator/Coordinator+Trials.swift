@@ -68,7 +68,11 @@ extension Coordinator {
         let verdict = book.accept(row, of: trial)
         trials = book
         guard case .store(let task, let level) = verdict else {
-            if case .skip(let problem?) = verdict { badReport("task \(taskID): \(problem); not stored") }
+            if case .skip(let problem?) = verdict {
+                openBatch()
+                batch.badReports[index, default: 0] += 1
+                badReport("task \(taskID): \(problem); not stored")
+            }
             return
         }
         openBatch()

@@ -33,6 +33,10 @@ extension Ledger {
                 try insert.execute(arguments: [sweepID, d.config, d.rung, d.metric, d.reports, d.place, d.competitors, d.prune ? "prune" : "continue", now])
             }
         }
+        if !batch.badReports.isEmpty {
+            let update = try db.cachedStatement(sql: "UPDATE farm_task SET bad_reports = bad_reports + ? WHERE id = ?")
+            for (index, count) in batch.badReports { try update.execute(arguments: [count, taskIDs[Int(index)]]) }
+        }
         if !batch.pruned.isEmpty {
             let update = try db.cachedStatement(sql: """
                 UPDATE farm_task SET state = 'pruned', failure = NULL, error = ?, finished_at = ? WHERE id = ? AND state != 'done'

@@ -43,7 +43,8 @@ enum LedgerSchema {
     /// farm_task's state CHECK (compared with `=`, see above).
     static let stateCheck = TaskState.allCases.map { "state = '\($0.rawValue)'" }.joined(separator: " OR ")
 
-    static func taskTableSQL(name: String, stateCheck: String) -> String {
+    /// farm_task as created; `later` holds the columns migrations added after the first ledger.
+    static func taskTableSQL(name: String, stateCheck: String, later: String = "") -> String {
         """
         CREATE TABLE IF NOT EXISTS \(name) (
             id INTEGER PRIMARY KEY,
@@ -70,7 +71,7 @@ enum LedgerSchema {
             result_rowid INTEGER,
             failure_counts TEXT,
             lost INTEGER NOT NULL DEFAULT 0,
-            lost_share REAL NOT NULL DEFAULT 0,
+            lost_share REAL NOT NULL DEFAULT 0,\(later)
             UNIQUE (sweep_id, key)
         );
         """
@@ -135,7 +136,8 @@ enum LedgerSchema {
     /// SQLite's own procedure, a new table, the rows copied, the old one dropped (foreign keys are off meanwhile).
     private static func rebuildTasks(in db: Database) throws {
         let columns = try db.columns(in: "farm_task").map { Identifier.quoted($0.name) }.joined(separator: ", ")
-        try db.execute(sql: taskTableSQL(name: "farm_task_new", stateCheck: stateCheck))
+        // bad_reports: a fidelity job's report lines that could not be stored (see `TrialBook.accept`).
+        try db.execute(sql: taskTableSQL(name: "farm_task_new", stateCheck: stateCheck, later: "\n    bad_reports INTEGER NOT NULL DEFAULT 0,"))
         try db.execute(sql: """
             INSERT INTO farm_task_new (\(columns)) SELECT \(columns) FROM farm_task;
             DROP TABLE farm_task;

@@ -72,8 +72,10 @@ public struct CommitBatch: Sendable {
     public var rungReports: [RungReport] = []
     public var decisions: [RungDecision] = []
     public var pruned: [(index: Int32, message: String)] = []
+    /// Fidelity reports that could not be stored, per task that ran them.
+    public var badReports: [Int32: Int] = [:]
 
     public init() {}
 
-    public var isEmpty: Bool { started.isEmpty && finished.isEmpty && rungReports.isEmpty && decisions.isEmpty && pruned.isEmpty }
+    public var isEmpty: Bool { started.isEmpty && finished.isEmpty && rungReports.isEmpty && decisions.isEmpty && pruned.isEmpty && badReports.isEmpty }
 }

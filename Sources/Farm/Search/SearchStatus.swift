@@ -24,6 +24,9 @@ public struct SearchStatus: Sendable {
     public let metric: MetricSpec?
     public let rungs: [Rung]
     public let running: Int
+    /// Report lines that could not be stored, and the tasks that printed them.
+    public let badReports: Int
+    public let tasksWithBadReports: Int
     public let best: [Configuration]
     /// The sum over trials of the largest value reported, every trial run to the largest value, and the grid run as separate jobs.
     public let spent: Double
@@ -48,6 +51,14 @@ public struct SearchStatus: Sendable {
         }
         self.rungs = rungs
         running = try Int.fetchOne(db, sql: "SELECT count(*) FROM farm_task WHERE sweep_id = ? AND state = 'running'", arguments: [id]) ?? 0
+        if try db.columns(in: "farm_task").contains(where: { $0.name == "bad_reports" }),
+           let row = try Row.fetchOne(db, sql: "SELECT coalesce(sum(bad_reports), 0), count(*) FROM farm_task WHERE sweep_id = ? AND bad_reports > 0", arguments: [id]) {
+            badReports = row[0]
+            tasksWithBadReports = row[1]
+        } else {
+            badReports = 0
+            tasksWithBadReports = 0
+        }
         // What each trial and configuration reached, from the done tasks and their rows.
         let results = try ResultsTable(name: table, in: db)
         let metricColumn = plan.metric.flatMap { results.column(for: $0.name) }
@@ -98,6 +109,10 @@ public struct SearchStatus: Sendable {
         if let metric, !best.isEmpty {
             text += "  best so far (\(metric.name), \(metric.goal == .minimize ? "lowest" : "highest") at the highest \(fidelity) reached, mean of replicates):\n"
             for c in best { text += "    \(String(format: "%.6g", c.metric)) at \(fidelity)=\(c.reached) (\(c.replicates)×): \(c.parameters)\n" }
+        }
+        if badReports > 0 {
+            text += "  bad reports: \(badReports) report line\(badReports == 1 ? "" : "s") of \(tasksWithBadReports) trial\(tasksWithBadReports == 1 ? "" : "s") not stored "
+                + "(not a JSON object, \(fidelity) not a number, going down or repeated); farmrun's log names each\n"
         }
         let share = fullFidelity > 0 ? spent / fullFidelity : 0
         text += "  compute: \(Self.number(spent)) \(fidelity) reported (summed over trials), \(String(format: "%.2f", share)) of every trial run to the end "
