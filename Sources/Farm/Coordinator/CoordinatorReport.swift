@@ -57,6 +57,8 @@ public enum ExitStatus {
     public static let success: Int32 = 0
     public static let someFailed: Int32 = 1
     public static let usage: Int32 = 64
+    /// EX_SOFTWARE: an internal error (the database could not be written, a rank failed).
+    public static let internalError: Int32 = 70
     /// EX_TEMPFAIL: stopped with tasks left, or another farmrun holds the database; run again.
     public static let tasksLeft: Int32 = 75
 }

@@ -48,7 +48,7 @@ public enum FarmLauncher {
                 mpi = try MPITransport(localSlots: slots)
             } catch {
                 logger.error("\(error)")
-                return 70
+                return ExitStatus.internalError
             }
             defer { mpi.finalize() }
             if mpi.rank != 0 {
@@ -58,7 +58,7 @@ public enum FarmLauncher {
                                     watchesSignals: true, selfAbortAfter: configuration.options.grace + 10)
                 do { try worker.run() } catch {
                     logger.error("rank \(mpi.rank): \(error)")
-                    return 70
+                    return ExitStatus.internalError
                 }
                 return 0
             }
@@ -176,7 +176,7 @@ public enum FarmLauncher {
             return (ExitStatus.tasksLeft, true)
         } catch {
             logger.error("\(ErrorText.line(for: error, database: configuration.database))")
-            return (70, true)
+            return (ExitStatus.internalError, true)
         }
     }
 }

@@ -243,15 +243,15 @@ public final class Ledger {
             // (Until the results table exists, the one-at-a-time path creates it.)
             if results?.columns != nil {
                 try db.cachedStatement(sql: "SAVEPOINT farm_batch").execute()
-                do {
-                    try writeAtOnce(batch, in: db, now: now)
+                // False (a row needs a new column) or an error (a row the table refuses): the slow path sorts it out.
+                let written = (try? writeAtOnce(batch, in: db, now: now)) ?? false
+                if written {
                     try writeSearch(batch, in: db, now: now)
                     try db.cachedStatement(sql: "RELEASE farm_batch").execute()
                     return .commit
-                } catch {
-                    try db.cachedStatement(sql: "ROLLBACK TO farm_batch").execute()
-                    try db.cachedStatement(sql: "RELEASE farm_batch").execute()
                 }
+                try db.cachedStatement(sql: "ROLLBACK TO farm_batch").execute()
+                try db.cachedStatement(sql: "RELEASE farm_batch").execute()
             }
             storeFailures = try writeOneByOne(batch, in: db, now: now)
             try writeSearch(batch, in: db, now: now)
@@ -260,9 +260,10 @@ public final class Ledger {
         return storeFailures
     }
 
-    /// The batch with values bound straight into cached statements (see `BatchWriter`).
-    private func writeAtOnce(_ batch: CommitBatch, in db: Database, now: Double) throws {
-        guard let table = results else { return }
+    /// The batch with values bound straight into cached statements (see `BatchWriter`); false if
+    /// a row has a key the table lacks (the one-at-a-time path adds the column).
+    private func writeAtOnce(_ batch: CommitBatch, in db: Database, now: Double) throws -> Bool {
+        guard let table = results else { return false }
         if batch.started.contains(where: { !$0.finishedInBatch }) {
             var mark = BatchWriter.Binder(try db.cachedStatement(sql: BatchWriter.markRunningSQL), in: db)
             for s in batch.started where !s.finishedInBatch {
@@ -298,7 +299,7 @@ public final class Ledger {
             done.bind(id)
             guard try done.step() == 1 else { continue }  // already done: never a second row
             // A row with a key the table lacks needs the one-at-a-time path (it adds the column).
-            guard let plan = writer.plan(for: jobRow, table: table, sweep: sweep) else { throw LedgerError("a result needs a new column") }
+            guard let plan = writer.plan(for: jobRow, table: table, sweep: sweep) else { return false }
             if rows.plan?.jobColumns != plan.jobColumns {
                 try writeRows(&rows, of: batch, in: db, now: now)
                 rows.plan = plan
@@ -307,6 +308,7 @@ public final class Ledger {
             if rows.positions.count == plan.rowsPerInsert { try writeRows(&rows, of: batch, in: db, now: now) }
         }
         try writeRows(&rows, of: batch, in: db, now: now)
+        return true
     }
 
     /// Succeeded results of a batch whose done-marks are written and whose rows are not yet.

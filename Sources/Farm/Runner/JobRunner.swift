@@ -181,7 +181,7 @@ public struct JobRunner: Sendable {
             }
         } catch {
             outcome.wallSeconds = Double((clock.now - start) / .milliseconds(1)) / 1000
-            outcome.status = .failed(.spawn, message: "cannot start \(program): \(JobRunner.describeSpawnError(error))")
+            outcome.status = .failed(.spawn, message: "cannot start \(program): \(JobRunner.describeSpawnError(error, program: program))")
         }
         return outcome
     }
@@ -219,10 +219,19 @@ public struct JobRunner: Sendable {
         }
     }
 
-    static func describeSpawnError(_ error: any Error) -> String {
-        let text = "\(error)"
-        if text.contains("executableNotFound") || text.contains("not found") { return "no such program (check the command and PATH)" }
-        return text
+    /// Why a job could not start, by swift-subprocess's error code and errno.
+    static func describeSpawnError(_ error: any Error, program: String = "") -> String {
+        guard let error = error as? SubprocessError else { return "\(error)" }
+        let errno = error.underlyingError?.rawValue
+        // swift-subprocess reports a file that is there but not executable as not found, too.
+        let isThere = program.contains("/") && FileManager.default.fileExists(atPath: program)
+        if !isThere && (error.code == .executableNotFound || (error.code == .spawnFailed && errno == ENOENT)) {
+            return "no such program (check the command and PATH)"
+        }
+        if isThere || (error.code == .spawnFailed && errno == EACCES) {
+            return "permission denied: the program is not executable (chmod +x it, or start it with its interpreter, e.g. python3 job.py)"
+        }
+        return "\(error)"
     }
 }
 
