@@ -41,6 +41,12 @@ let package = Package(
             name: "dbtool",
             dependencies: ["Farm", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
+        // Fast tests of pure parts (sweep language, JSON, wire format, dispatcher, early stopping): no process, no file.
+        .testTarget(
+            name: "FarmUnitTests",
+            dependencies: ["Farm"]
+        ),
+        // End to end: real SQLite files, child processes, mpirun, the local Slurm cluster.
         .testTarget(
             name: "FarmTests",
             dependencies: ["Farm", .product(name: "GRDB", package: "GRDB.swift")]

@@ -20,8 +20,7 @@ extension Coordinator {
             guard queued.insert(trial).inserted, let rep = book.representative(of: trial) else { continue }
             if suspected.contains(rep) { suspectQueue.append(rep) } else { trialQueue.append(rep) }
         }
-        pending = FIFOQueue(trialQueue.sorted())
-        suspects = FIFOQueue(suspectQueue)
+        dispatcher.replaceQueues(pending: trialQueue.sorted(), suspects: suspectQueue)
         trials = book
         for config in book.undecided { decide(config) }
         let rungs = plan.rungs.map { plan.valueText($0) }.joined(separator: ", ")
@@ -131,7 +130,7 @@ extension Coordinator {
             if state.failed > failedBefore { book.settle(task, as: .failed) }
         }
         trials = book
-        if requeue, let rep = book.representative(of: trial) { pending.append(rep) }
+        if requeue, let rep = book.representative(of: trial) { dispatcher.requeue(rep) }
     }
 
     /// Takes every decision `config` is ready for; a prune stops its running jobs and settles its tasks.

@@ -42,7 +42,8 @@ public final class Coordinator {
     private var heldCount = 0
     private var retracting: Set<Int> = []
     private var busyCount = 0
-    var pending: FIFOQueue<Int32>
+    /// What runs next: pending tasks, lost ones, the deadline's fit.
+    var dispatcher: Dispatcher
     var batch = CommitBatch()
     /// Counts the batches handed to the committer.
     var batchNumber = 0
@@ -56,18 +57,11 @@ public final class Coordinator {
     var doneThisRun = 0
     /// When this run's first task started and its last one ended (seconds since the epoch): how much of an allocation went to tasks.
     private var firstTaskStartedAt: Double?
-    private var lastTaskEndedAt: Double?
+    var lastTaskEndedAt: Double?
     private var drainDeadline: ContinuousClock.Instant?
     private var abortSent = false
     private var stopSignal: Int32?
     private var nextStopFileCheck: ContinuousClock.Instant
-    private var estimator: RuntimeEstimator?
-    private let runtimeParameterIndex: Int?
-    /// Tasks set aside because they would not finish before the deadline.
-    private var deferred: [Int32] = []
-    /// Tasks an earlier run lost (see `LedgerState.suspects`), and those of them running now.
-    var suspects: FIFOQueue<Int32>
-    private var suspectsRunning: Set<Int32> = []
     /// A fidelity sweep's trials (see `Coordinator+Trials`), and where each running (or held) one runs.
     var trials: TrialBook?
     var trialOn: [Int32: (rank: Int, index: Int32)] = [:]
@@ -86,29 +80,32 @@ public final class Coordinator {
         self.transport = transport
         self.options = options
         self.logger = logger
-        pending = FIFOQueue(state.pending)
-        suspects = FIFOQueue(state.suspects)
         started = clock.now
         lastCommit = started
         lastProgress = started
         nextStopFileCheck = started
         for rank in transport.workerRanks { workers[rank] = .starting }
-        let names = ledger.sweep.names
-        runtimeParameterIndex = options.deadline?.runtimeParameter.flatMap { names.firstIndex(of: $0) }
+        var estimator: RuntimeEstimator?
         if let policy = options.deadline {
-            var estimator = RuntimeEstimator(quantile: policy.quantile)
+            var learned = RuntimeEstimator(quantile: policy.quantile)
             for sample in (try? ledger.recentRunTimes(parameter: policy.runtimeParameter))?.reversed() ?? [] {
-                estimator.add(sample.seconds, value: sample.value)
+                learned.add(sample.seconds, value: sample.value)
             }
-            self.estimator = estimator
+            estimator = learned
             let end = Date(timeIntervalSince1970: policy.deadline)
-            logger.info("deadline \(end) (\(policy.source)): a task starts only if the \(policy.quantile) quantile of its run time ends \(DurationText.format(policy.margin)) before it; learning from \(estimator.sampleCount) finished task(s)\(policy.runtimeParameter.map { " by \($0)" } ?? "")")
+            logger.info("deadline \(end) (\(policy.source)): a task starts only if the \(policy.quantile) quantile of its run time ends \(DurationText.format(policy.margin)) before it; learning from \(learned.sampleCount) finished task(s)\(policy.runtimeParameter.map { " by \($0)" } ?? "")")
         }
+        let sweep = ledger.sweep
+        let runtimeParameter = options.deadline?.runtimeParameter.flatMap { sweep.names.firstIndex(of: $0) }
+        dispatcher = Dispatcher(pending: state.pending, suspects: state.suspects, lostRuns: state.failures.mapValues(\.lostRuns),
+                                estimator: estimator, stopBy: options.deadline?.stopBy,
+                                runtimeValue: { index in runtimeParameter.map { sweep.combinations[sweep.address(of: Int(index)).combination][$0] } },
+                                now: { Date().timeIntervalSince1970 })
         if let plan = sweep.search, let settled = state.settled { startTrials(plan, settled: settled) }
     }
 
-    private var hasPending: Bool { !pending.isEmpty || !suspects.isEmpty }
-    private var draining: Bool { drainDeadline != nil }
+    private var hasPending: Bool { dispatcher.hasPending }
+    var draining: Bool { drainDeadline != nil }
 
     /// Runs until every task is done or failed for good, or a stop signal ends the run.
     public func run() throws -> CoordinatorReport {
@@ -231,13 +228,9 @@ public final class Coordinator {
         heldCount -= 1
         if held[rank]?.isEmpty == true { retracting.remove(rank) }
         dispatched -= 1
-        putBack(task.index)
+        dispatcher.putBack(task.index)
     }
 
-    /// A task taken from the queues but not started goes back to its queue.
-    private func putBack(_ index: Int32) {
-        if suspectsRunning.remove(index) != nil { suspects.append(index) } else { pending.append(index) }
-    }
 
     /// Sends `retract` to every worker holding tasks, once a stop began.
     private func retractHeldTasks() throws {
@@ -261,7 +254,7 @@ public final class Coordinator {
         } else if heldCount > 0 && !draining && !reachedMaxTasks {
             idle.append(rank)
             try reclaimHeldTask()
-        } else if !hasPending && (busyCount == 0 || !deferred.isEmpty) || draining || reachedMaxTasks {
+        } else if !hasPending && (busyCount == 0 || !dispatcher.deferred.isEmpty) || draining || reachedMaxTasks {
             // With tasks set aside for the deadline, a worker with nothing that fits stops now.
             try transport.send(.stop, to: rank)
             workers[rank] = .stopped
@@ -272,51 +265,13 @@ public final class Coordinator {
 
     /// The next task to start now; those that would not finish before the deadline are set aside.
     private func nextTask() -> Int32? {
-        while !draining, !reachedMaxTasks, let index = takeNext() {
-            if fitsBeforeDeadline(index) { return index }
-            deferred.append(index)
-            if deferred.count == 1, let policy = options.deadline {
-                logger.notice("deadline: tasks that would not finish by \(Date(timeIntervalSince1970: policy.stopBy)) are left for the next run")
-            }
+        guard !draining, !reachedMaxTasks else { return nil }
+        let deferredBefore = dispatcher.deferred.count
+        let task = dispatcher.next { self.trialTask(for: $0) }
+        if deferredBefore == 0, !dispatcher.deferred.isEmpty, let policy = options.deadline {
+            logger.notice("deadline: tasks that would not finish by \(Date(timeIntervalSince1970: policy.stopBy)) are left for the next run")
         }
-        return nil
-    }
-
-    /// The next pending task; once none is left, the next suspect that may start.
-    /// (In a fidelity sweep an entry stands for its trial, run as the task `trialTask` names.)
-    private func takeNext() -> Int32? {
-        while let index = pending.popFirst() {
-            if let task = trialTask(for: index) { return task }
-        }
-        while let first = suspects.first {
-            guard let next = trialTask(for: first) else { _ = suspects.popFirst(); continue }
-            guard mayStartSuspect(next) else { return nil }
-            _ = suspects.popFirst()
-            suspectsRunning.insert(next)
-            return next
-        }
-        return nil
-    }
-
-    /// Suspects lost once run side by side; one lost twice or more runs with no
-    /// other suspect beside it, so that if the farm dies again the blame is its own.
-    private func mayStartSuspect(_ index: Int32) -> Bool {
-        let isRepeat = { (i: Int32) in (self.state.failures[i]?.lostRuns ?? 0) >= 2 }
-        if suspectsRunning.contains(where: isRepeat) { return false }
-        return !isRepeat(index) || suspectsRunning.isEmpty
-    }
-
-    /// Whether task `index` is likely to end before the deadline (always, without one or without an
-    /// estimate), started now or once task `after` (running now) ends.
-    private func fitsBeforeDeadline(_ index: Int32, after current: Int32? = nil) -> Bool {
-        guard let policy = options.deadline, estimator != nil else { return true }
-        guard let estimate = estimator?.estimate(value: runtimeValue(of: index)) else { return true }
-        let before = current.map { estimator?.estimate(value: runtimeValue(of: $0)) ?? 0 } ?? 0
-        return Date().timeIntervalSince1970 + before + estimate <= policy.stopBy
-    }
-
-    private func runtimeValue(of index: Int32) -> ParameterValue? {
-        runtimeParameterIndex.map { sweep.combinations[sweep.address(of: Int(index)).combination][$0] }
+        return task
     }
 
     private func dispatchToIdleWorkers() throws {
@@ -328,9 +283,11 @@ public final class Coordinator {
         // Then a task ahead for busy workers, while there is work no idle worker waits for.
         while idle.isEmpty, options.prefetch > 0, let rank = wantAhead.popLast() {
             guard case .busy(let current, _, _) = workers[rank], (held[rank]?.count ?? 0) < options.prefetch else { continue }
-            guard !draining, !reachedMaxTasks, let index = takeNext() else { wantAhead.append(rank); break }
             // One that would not fit after the running task may still fit on a worker that frees up: not deferred.
-            guard fitsBeforeDeadline(index, after: current) else { putBack(index); wantAhead.append(rank); break }
+            guard !draining, !reachedMaxTasks, let index = dispatcher.nextAhead(after: current, resolve: { self.trialTask(for: $0) }) else {
+                wantAhead.append(rank)
+                break
+            }
             try assign(index, to: rank, ahead: true)
             if (held[rank]?.count ?? 0) < options.prefetch { wantAhead.append(rank) }
         }
@@ -371,61 +328,6 @@ public final class Coordinator {
         openBatch()
         if firstTaskStartedAt == nil { firstTaskStartedAt = now }
         batch.started.append(.init(index: index, rank: rank, host: "", startedAt: now, command: command))
-    }
-
-    private func record(_ outcome: TaskOutcome, from rank: Int) {
-        guard case .busy(let index, let startBatch, let slot) = workers[rank] else {
-            logger.warning("rank \(rank) reported task \(outcome.taskID) it was not given; ignored")
-            return
-        }
-        openBatch()
-        lastTaskEndedAt = Date().timeIntervalSince1970
-        // Started within this batch: its end is written with its command, and no running-mark is.
-        var command: String?
-        if startBatch == batchNumber, !batch.started[slot].finishedInBatch {
-            batch.started[slot].finishedInBatch = true
-            command = batch.started[slot].command
-        }
-        suspectsRunning.remove(index)
-        // A stop signal that arrived while this outcome was on its way may be what killed the job
-        // (mpirun signals a rank's whole process group, and a job not yet in its own session is in it).
-        if !draining, let signal = ShutdownSignal.pending { beginDrain(signal: signal) }
-        if trials != nil {
-            endTrial(of: index, outcome: outcome, command: command)
-        } else if settle(index, outcome: outcome, command: command) {
-            pending.append(index)
-        }
-    }
-
-    /// Records how task `index` ended in the batch; true if it goes back to pending.
-    func settle(_ index: Int32, outcome: TaskOutcome, command: String?) -> Bool {
-        switch outcome.status {
-        case .succeeded:
-            state.done += 1
-            doneThisRun += 1
-            estimator?.add(outcome.wallSeconds, value: runtimeValue(of: index))
-            batch.finished.append(.init(index: index, outcome: outcome, retry: false, command: command))
-            return false
-        case .failed(.interrupted, _):
-            batch.finished.append(.init(index: index, outcome: outcome, retry: true, command: command))
-            return !draining
-        case .failed(.signal, _) where draining:
-            // Slurm's time limit signals every process of the step, jobs included:
-            // a job killed while farm stops is interrupted, not failed.
-            var interrupted = outcome
-            interrupted.status = .failed(.interrupted, message: "killed by a signal while farm was stopping (\(outcome.signal.map(SignalName.of) ?? "signal"))")
-            batch.finished.append(.init(index: index, outcome: interrupted, retry: true, command: command))
-            return false
-        case .failed(let failure, let message):
-            var counts = state.failures[index] ?? FailureCounts()
-            counts.counts[failure, default: 0] += 1
-            state.failures[index] = counts
-            let retry = sweep.spec.retries.allows(counts)
-            if !retry { state.failed += 1 }
-            logger.info("task \(outcome.taskID) failed (\(failure.rawValue)): \(message)\(retry ? "; will retry" : "")")
-            batch.finished.append(.init(index: index, outcome: outcome, retry: retry, command: command))
-            return retry
-        }
     }
 
     func openBatch() {
@@ -473,7 +375,7 @@ public final class Coordinator {
         }
     }
 
-    private func beginDrain(signal: Int32) {
+    func beginDrain(signal: Int32) {
         beginDrain(reason: SignalName.of(signal), signal: signal)
     }
 
