@@ -9,7 +9,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 tasks=${1:-1000000}
 workers=${2:-64}
-bin=$(bash scripts/build-release.sh)
+bin=${FARM_BIN_DIR:-$(bash scripts/build-release.sh)}   # FARM_BIN_DIR: compare another build
 out=$(mktemp -d /tmp/farm-coordinator.XXXXXX)
 trap 'rm -rf "$out"' EXIT
 

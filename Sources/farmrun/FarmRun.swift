@@ -33,6 +33,8 @@ struct Run: ParsableCommand {
                 -- python3 mlp.py -e {e} -t {t} -s {s}
 
             {name} in the command is a parameter's value; {replicate} and {task} are the replicate (1..N) and the task's id. The job runs from its argv, never through a shell. It must print one JSON object on stdout: that object becomes a row of the results table, with task_id and the parameters it did not print.
+
+            Searching (sweep file keys): fidelity: e makes the tasks that differ only in e one job, run to the largest e still needed, whose JSON report lines ({"e": 25, "val_loss": 0.3}) become the rows as they are printed; a rerun gets FARM_RESUME_FROM and FARM_TASK_DIR to continue from its checkpoint. With metric: {name: val_loss, goal: minimize} and early_terminate: {type: asha, eta: 3}, configurations outside the best 1/eta at a rung are stopped and their tasks end pruned. See the README's "Searching, not only sweeping".
             """
     )
 
