@@ -11,8 +11,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bin=$(bash scripts/build-release.sh)
-bash slurm/local-cluster.sh start >/dev/null
-eval "$(bash slurm/local-cluster.sh env)"
+bash Tests/cluster/local-cluster.sh start >/dev/null
+eval "$(bash Tests/cluster/local-cluster.sh env)"
 out=$(mktemp -d /tmp/farm-deadline.XXXXXX)
 export PATH="$bin:$PATH"
 

@@ -7,7 +7,7 @@
 #
 # Contenders: farm (mpirun -n S with rank 0's local slot, mpirun -n S+1
 # --no-local-slot, farmrun --jobs S); the seed's srun loop with a Python insert
-# per result (needs the local Slurm cluster: slurm/local-cluster.sh start);
+# per result (needs the local Slurm cluster: Tests/cluster/local-cluster.sh start);
 # GNU Parallel -j S with a dbtool insert per result; HyperQueue's local cluster
 # (results stored after the job); mpi4py.futures MPIPoolExecutor (rank 0
 # stores); disBatch (a dbtool insert per result); and the floor: bench/floor.c
@@ -110,9 +110,9 @@ for mix in noop python uneven; do
     mkdir -p "$d/disbatch"
     measure "$mix" "disBatch + dbtool insert" "$cap" "$d/disbatch.db" -- "$venv/bin/disBatch" -s "localhost:$slots" -p "$d/disbatch/" "$d/disbatch.tasks"
     if ((slurm_ok)); then
-        measure "$mix" "seed: srun loop + python insert" "$cap" "$d/seed.db" -- salloc -Q -n "$slots" --time=60 bash bench/peers_seed_loop.sh "$d/capped.sh" "$d/seed.db" "$slots"
+        measure "$mix" "seed: srun loop + python insert" "$cap" "$d/seed.db" -- salloc -Q -n "$slots" --time=60 bash bench/peers-seed-loop.sh "$d/capped.sh" "$d/seed.db" "$slots"
     else
-        printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$mix" "seed: srun loop + python insert" "$cap" "-" 0 "no Slurm (slurm/local-cluster.sh start)" >>"$results"
+        printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$mix" "seed: srun loop + python insert" "$cap" "-" 0 "no Slurm (Tests/cluster/local-cluster.sh start)" >>"$results"
     fi
 done
 

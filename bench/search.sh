@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# What searching saves: a synthetic training job (bench/search-job.py: busy work per epoch, a
+# What searching saves: a synthetic training job (bench/search_job.py: busy work per epoch, a
 # learning curve where some configurations start slowly and end best, counting the epochs it
 # trains itself) over 64 Sobol configurations x 3 replicates x epochs 25..400..25, run
 #   (a) as the plain grid (one job per task),
@@ -30,7 +30,7 @@ export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_mpi_yi
 export SEARCH_EPOCH_WORK=$work
 work_dir=$(mktemp -d)
 trap 'rm -rf "$work_dir"' EXIT
-job=$PWD/bench/search-job.py
+job=$PWD/bench/search_job.py
 
 sweep() { # name extra-lines...
     local file=$work_dir/$1.yaml; shift

@@ -2,19 +2,19 @@
 # The test suite, as CI runs it: installs OpenMPI, SQLite and Slurm from
 # Debian's packages if missing, starts the local Slurm cluster (tests that
 # need it are skipped without it, unless FARM_REQUIRE_SLURM=1), builds, and
-# runs every test (with the pinned Python packages of tests/requirements.txt in
+# runs every test (with the pinned Python packages of Tests/requirements.txt in
 # .build/test-venv): unit tests, real SQLite files and child processes, real
 # mpirun, and sbatch against the local cluster; then the multi-host tests
-# (tests/cluster: test hosts from network namespaces, mpirun and Slurm over them).
+# (Tests/cluster: test hosts from network namespaces, mpirun and Slurm over them).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh --slurm
 bash scripts/test-venv.sh
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_mpi_yield_when_idle=1
-if [[ -x slurm/local-cluster.sh ]]; then
-    bash slurm/local-cluster.sh start
-    trap 'bash slurm/local-cluster.sh stop' EXIT
-    eval "$(bash slurm/local-cluster.sh env)"
+if [[ -x Tests/cluster/local-cluster.sh ]]; then
+    bash Tests/cluster/local-cluster.sh start
+    trap 'bash Tests/cluster/local-cluster.sh stop' EXIT
+    eval "$(bash Tests/cluster/local-cluster.sh env)"
 fi
 swift build --build-tests 2>&1 | grep -E "warning:|error:|Build complete" | sort -u
 if (($#)); then

@@ -168,7 +168,7 @@ struct MPIFarmTests {
     }
 
     @Test func killLoopOf25RandomSIGKILLsLosesAndDuplicatesNothing() throws {
-        let script = Slurm.repository + "/tests/faults/kill-loop.sh"
+        let script = Slurm.repository + "/Tests/faults/kill-loop.sh"
         let r = try runProcess(["/bin/bash", script, "--kills", "25"], environment: ["FARMRUN": Binaries.farmrun])
         print(r.stdout)
         #expect(r.status == 0, "\(r.stdout)\n\(r.stderr)")

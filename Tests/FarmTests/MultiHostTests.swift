@@ -1,14 +1,14 @@
 import Foundation
 import Testing
 
-/// farm across three test hosts made of network namespaces (tests/cluster):
+/// farm across three test hosts made of network namespaces (Tests/cluster):
 /// under mpirun, the coordinator on fh1, workers on fh2 and fh3 over TCP,
 /// every process of fh3 killed mid-run, a resume, one row per task; and under
 /// a Slurm of one slurmd per host, `sbatch -N 3` with `srun --mpi=pmix`.
 @Suite(.serialized, .enabled(if: MPI.available && TestHosts.available, "needs root, iproute2 and mpirun (network namespaces)"))
 struct MultiHostTests {
     @Test func sweepAcrossThreeHostsSurvivesLosingAWorkerHost() throws {
-        let script = FileManager.default.currentDirectoryPath + "/tests/cluster/multihost-farm.sh"
+        let script = FileManager.default.currentDirectoryPath + "/Tests/cluster/multihost-farm.sh"
         let r = try runProcess(["/bin/bash", script, "1000"], environment: ["FARM_BIN": Binaries.folder])
         #expect(r.status == 0, "\(r.stdout)\n\(r.stderr)")
         #expect(r.stdout.contains("results: 1000 rows, 1000 distinct task ids, 1000 of 1000 done"), "\(r.stdout)")
@@ -19,7 +19,7 @@ struct MultiHostTests {
 
     @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/sbin/slurmctld"), "needs Slurm (scripts/install-deps.sh --slurm)"))
     func sbatchOverThreeHostsSpreadsRanksOverEveryHost() throws {
-        let script = FileManager.default.currentDirectoryPath + "/tests/cluster/multihost-slurm.sh"
+        let script = FileManager.default.currentDirectoryPath + "/Tests/cluster/multihost-slurm.sh"
         let r = try runProcess(["/bin/bash", script, "300"], environment: ["FARM_BIN": Binaries.folder])
         #expect(r.status == 0, "\(r.stdout)\n\(r.stderr)")
         #expect(r.stdout.contains("MPI ok: 7 rank(s) on 3 host(s)"), "\(r.stdout)")

@@ -7,7 +7,7 @@ import Testing
 /// and real jobs: a trial's reports become the rows a grid stores, a stopped
 /// trial continues from its last stored report, and pruned trials stay pruned.
 @Suite struct SearchTests {
-    static let job = Slurm.repository + "/bench/search-job.py"
+    static let job = Slurm.repository + "/bench/search_job.py"
 
     func sweep(_ folder: TemporaryFolder, _ name: String, replicates: Int = 2, extra: String = "", every: Bool) -> String {
         let path = folder.file(name)

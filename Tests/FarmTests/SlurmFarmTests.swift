@@ -4,8 +4,8 @@ import Testing
 @testable import Farm
 
 /// `sbatch slurm/farm.sbatch` against the real local Slurm cluster
-/// (`slurm/local-cluster.sh`): warning signal, grace, exit 75, resubmission.
-@Suite(.serialized, .enabled(if: Slurm.available, "needs the local Slurm cluster: bash slurm/local-cluster.sh start; eval \"$(bash slurm/local-cluster.sh env)\""))
+/// (`Tests/cluster/local-cluster.sh`): warning signal, grace, exit 75, resubmission.
+@Suite(.serialized, .enabled(if: Slurm.available, "needs the local Slurm cluster: bash Tests/cluster/local-cluster.sh start; eval \"$(bash Tests/cluster/local-cluster.sh env)\""))
 struct SlurmFarmTests {
     /// Submits a 600-task sweep whose jobs wait while a hold file exists; once the ledger shows
     /// them running, the batch shell is warned (as before a time limit) and, once farmrun has seen

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-/// The local Slurm cluster of `slurm/local-cluster.sh`, as tests reach it.
+/// The local Slurm cluster of `Tests/cluster/local-cluster.sh`, as tests reach it.
 enum Slurm {
     /// The cluster's config (from `SLURM_CONF`, set by scripts/test.sh).
     static var conf: String? { ProcessInfo.processInfo.environment["SLURM_CONF"] }

@@ -5,9 +5,9 @@
 # own. Everything lives under /var/lib/farm-slurm-hosts (not /tmp, which each
 # slurmd sees privately); submit from a test host, which can reach slurmctld:
 #
-#   tests/cluster/slurm-hosts.sh start [N]    hosts fh1..fhN (default 3), then the daemons
-#   tests/cluster/slurm-hosts.sh stop
-#   eval "$(tests/cluster/slurm-hosts.sh env)"; tests/cluster/hosts.sh exec fh1 sbatch -N 3 …
+#   Tests/cluster/slurm-hosts.sh start [N]    hosts fh1..fhN (default 3), then the daemons
+#   Tests/cluster/slurm-hosts.sh stop
+#   eval "$(Tests/cluster/slurm-hosts.sh env)"; Tests/cluster/hosts.sh exec fh1 sbatch -N 3 …
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 dir=${FARM_SLURM_HOSTS_DIR:-/var/lib/farm-slurm-hosts}
@@ -16,14 +16,14 @@ socket=$dir/munge/munge.socket.2
 cpus=${FARM_SLURM_CPUS:-4}
 
 die() { echo "slurm-hosts: $*" >&2; exit 1; }
-source "$here/../../slurm/test-cluster-lib.sh"
+source "$here/test-cluster-lib.sh"
 
 write_config() {
     local n=$1
     mkdir -p "$dir"/{etc,state,spool,log,munge,run}
     chmod 755 "$dir" "$dir/munge"
     cat >"$conf" <<CONF
-# Written by farm's tests/cluster/slurm-hosts.sh: one node per test host.
+# Written by farm's Tests/cluster/slurm-hosts.sh: one node per test host.
 ClusterName=farmhosts
 SlurmctldHost=fh1(10.77.0.1)
 SlurmctldPort=6927

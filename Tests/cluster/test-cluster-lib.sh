@@ -1,4 +1,4 @@
-# Shared by slurm/local-cluster.sh and tests/cluster/slurm-hosts.sh (sourced,
+# Shared by Tests/cluster/local-cluster.sh and Tests/cluster/slurm-hosts.sh (sourced,
 # not run): the settings both test clusters use, and their munged.
 
 # Whether the process in pid file $1 runs.

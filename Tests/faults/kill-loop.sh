@@ -11,7 +11,7 @@
 # a worker rank or to mpirun the others go on for about a second until the job is torn down (60-80
 # tasks here), so 25 kills use up about 1,700 of the 3,000 tasks, whatever the machine's speed.
 #
-#   bash tests/faults/kill-loop.sh [--kills N] [--seed S] [--tasks T]
+#   bash Tests/faults/kill-loop.sh [--kills N] [--seed S] [--tasks T]
 #
 # CI runs it with --kills 25 (from the Swift test suite); run --kills 200 by hand.
 set -euo pipefail

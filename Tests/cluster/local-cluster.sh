@@ -4,10 +4,10 @@
 # missing), the node declared with 8 CPUs whatever the machine has, PMIx for
 # srun, and everything (config, state, logs, munge key) under one folder.
 #
-#   slurm/local-cluster.sh start     start it (again: a no-op if it runs)
-#   slurm/local-cluster.sh stop      stop it, by the PIDs it recorded
-#   slurm/local-cluster.sh status    sinfo and squeue
-#   eval "$(slurm/local-cluster.sh env)"   point sbatch, srun, squeue at it
+#   Tests/cluster/local-cluster.sh start     start it (again: a no-op if it runs)
+#   Tests/cluster/local-cluster.sh stop      stop it, by the PIDs it recorded
+#   Tests/cluster/local-cluster.sh status    sinfo and squeue
+#   eval "$(Tests/cluster/local-cluster.sh env)"   point sbatch, srun, squeue at it
 #
 # FARM_SLURM_DIR (default /tmp/farm-slurm) is the folder; FARM_SLURM_CPUS
 # (default 8) the CPUs the node claims. Needs root (munged and slurmd do).
@@ -27,7 +27,7 @@ write_config() {
     mkdir -p "$dir"/{etc,state,spool,log,munge,run}
     chmod 755 "$dir" "$dir/munge"
     cat >"$conf" <<CONF
-# Written by farm's slurm/local-cluster.sh: a one-node test cluster.
+# Written by farm's Tests/cluster/local-cluster.sh: a one-node test cluster.
 ClusterName=farmlocal
 SlurmctldHost=$node
 SlurmctldPort=6917
@@ -47,7 +47,7 @@ CONF
 start() {
     [[ $(id -u) -eq 0 ]] || die "needs root (munged and slurmd run as root here)"
     if ! command -v slurmctld >/dev/null || ! command -v munged >/dev/null; then
-        bash "$(dirname "$0")/../scripts/install-deps.sh" --slurm
+        bash "$(dirname "$0")/../../scripts/install-deps.sh" --slurm
     fi
     if running "$dir/run/slurmctld.pid" && running "$dir/run/slurmd.pid" && running "$dir/run/munged.pid"; then
         echo "local-cluster: already running ($conf)" >&2

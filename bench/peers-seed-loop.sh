@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The seed's way, as its sbatch script did it: inside an allocation, one
 # `srun -n1 -c1 --exclusive` per task piped into a Python dbtool insert, with a
-# `wait` every S tasks. Usage (inside salloc/sbatch): peers_seed_loop.sh TASKS.sh DB S
+# `wait` every S tasks. Usage (inside salloc/sbatch): peers-seed-loop.sh TASKS.sh DB S
 set -uo pipefail
 tasks=$1 db=$2 slots=$3
 here=$(cd "$(dirname "$0")" && pwd)

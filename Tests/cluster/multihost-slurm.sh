@@ -8,7 +8,7 @@ cd "$(dirname "$0")/../.."
 tasks=${1:-300}
 keep=0
 [[ ${2:-} == --keep ]] && keep=1
-here=$(pwd)/tests/cluster
+here=$(pwd)/Tests/cluster
 bin=${FARM_BIN:-$(bash scripts/build-release.sh)}
 "$here/slurm-hosts.sh" start 3
 # Shared by the hosts, and not under /tmp (each slurmd has its own /tmp).

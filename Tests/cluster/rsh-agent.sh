@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # OpenMPI's rsh launcher calls its agent as `ssh [options] HOST COMMAND…`; this
 # agent runs COMMAND on the test host HOST (hosts.sh) instead of over ssh:
-#   mpirun --mca plm_rsh_agent tests/cluster/rsh-agent.sh …
+#   mpirun --mca plm_rsh_agent Tests/cluster/rsh-agent.sh …
 set -euo pipefail
 while [[ ${1:-} == -* ]]; do
     case $1 in

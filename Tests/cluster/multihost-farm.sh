@@ -6,13 +6,13 @@
 # dbtool query), as a login node would on a shared filesystem.
 # Prints the per-host task counts and the times; exits non-zero if any check fails.
 #
-#   bash tests/cluster/multihost-farm.sh [TASKS] [--keep-hosts]
+#   bash Tests/cluster/multihost-farm.sh [TASKS] [--keep-hosts]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 tasks=${1:-1000}
 keep=0
 [[ ${2:-} == --keep-hosts ]] && keep=1
-here=$(pwd)/tests/cluster
+here=$(pwd)/Tests/cluster
 bin=${FARM_BIN:-$(bash scripts/build-release.sh)}
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
 work=$(mktemp -d /tmp/farm-multihost.XXXXXX)
