@@ -180,6 +180,7 @@ struct Status: ParsableCommand {
               farmrun status --db results.db --missing > rest.yaml
                                                               a sweep of exactly the combinations not done
               farmrun status --db results.db --missing --format csv
+              farmrun status --db results.db --format json     the counts by state, rate, causes and running tasks as JSON
             """)
 
     @Option(name: .long, help: "The results database.") var db: String
@@ -187,7 +188,8 @@ struct Status: ParsableCommand {
     @Option(help: "Show done/total per value of one parameter, or a grid for two (e.g. --by t,s).") var by: String?
     @Flag(help: "Print only the combinations not done yet (see --format).") var missing = false
     @Flag(help: "With --missing: count tasks early stopping pruned as missing too.") var includePruned = false
-    @Option(help: "--missing output: yaml (a sweep file that runs them) or csv.") var format: MissingSweep.Format = .yaml
+    @Option(help: "Output: text (default) or json (counts by state, rate, failures by cause, running tasks, lease); with --missing: yaml (a sweep file that runs them, default) or csv.")
+    var format: String?
     @Option(help: "The sweep to report on, by its results table (default: every sweep).") var table: String?
 
     func run() throws {
@@ -199,7 +201,17 @@ struct Status: ParsableCommand {
             if options.coverage.count > 2 {
                 throw ValidationError("--by takes one parameter or two (e.g. --by t,s), not \(options.coverage.count)")
             }
-            options.missing = missing ? format : nil
+            if missing {
+                guard let chosen = MissingSweep.Format(rawValue: format ?? "yaml") else {
+                    throw ValidationError("--format \(format ?? "") with --missing: use yaml or csv")
+                }
+                options.missing = chosen
+            } else if let format, format != "text" {
+                guard format == "json" else { throw ValidationError("--format \(format): use text or json (yaml and csv go with --missing)") }
+                guard !failed, by == nil else { throw ValidationError("--format json prints the whole document; leave out --failed and --by") }
+                StandardStreams.writeOutput(try StatusDocument(database: db, table: table).jsonText)
+                return
+            }
             options.includePruned = includePruned
             options.table = table
             StandardStreams.writeOutput(try LedgerStatus.report(database: db, options: options))
@@ -212,7 +224,6 @@ struct Status: ParsableCommand {
     }
 }
 
-extension MissingSweep.Format: ExpressibleByArgument {}
 
 struct Check: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -111,4 +111,23 @@ import Testing
         #expect(!status.stdout.unicodeScalars.contains { $0.value == 0x1B || $0.value == 0x07 }, "\(status.stdout)")
         #expect(status.stdout.contains(#"\x1b]0;pwned\x07\x1b[2Jcleared"#), "\(status.stdout)")
     }
+
+    @Test func statusAsJSONCountsEveryStateAndGroupsFailures() throws {
+        let folder = TemporaryFolder()
+        let (db, _) = try failingSweep(folder)
+        let r = try runProcess([Binaries.farmrun, "status", "--db", db, "--format", "json"])
+        #expect(r.status == 0, "\(r.stderr)")
+        guard case .object(let top)? = try? JSONParser.parseOne(Array(r.stdout.utf8)),
+              case .array(let sweeps)? = top.first(where: { $0.key == "sweeps" })?.value,
+              case .object(let sweep)? = sweeps.first,
+              case .object(let counts)? = sweep.first(where: { $0.key == "counts" })?.value else {
+            Issue.record("not the status document: \(r.stdout)")
+            return
+        }
+        let byState = Dictionary(uniqueKeysWithValues: counts.map { ($0.key, $0.value) })
+        #expect(byState["done"] == .integer(8))
+        #expect(byState["failed"] == .integer(8))
+        #expect(byState["pending"] == .integer(0) && byState["running"] == .integer(0) && byState["pruned"] == .integer(0))
+        #expect(r.stdout.contains(#""cause":"CUDA out of memory","count":4"#), "\(r.stdout)")
+    }
 }

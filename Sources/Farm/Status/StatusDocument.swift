@@ -1,0 +1,94 @@
+import Foundation
+import GRDB
+
+/// What `farmrun status --format json` prints (and a dashboard reads): per
+/// sweep its counts by task state, recent rate, failures by cause and the
+/// tasks running now, with the lease holder. A model read once from the
+/// database (read-only), rendered as JSON; numbers stay numbers and job text
+/// stays a JSON string, so nothing has to parse formatted text.
+public struct StatusDocument: Sendable {
+    public struct Running: Sendable, Equatable {
+        public var taskID: Int64
+        public var parameters: String
+        public var host: String?
+        public var rank: Int?
+        public var startedAt: Double?
+    }
+
+    /// A failure cause (stderr's last line, or farm's error) and how many tasks it ended.
+    public struct Cause: Sendable, Equatable {
+        public var text: String
+        public var count: Int
+    }
+
+    public struct Sweep: Sendable {
+        public var table: String
+        public var total: Int
+        public var counts: [TaskState: Int]
+        /// Tasks done per minute over the last ten minutes (nil: too few).
+        public var ratePerMinute: Double?
+        public var causes: [Cause]
+        public var running: [Running]
+    }
+
+    public var database: String
+    public var lease: Lease?
+    public var sweeps: [Sweep]
+    public var generatedAt: Double
+
+    public init(database: String, table: String? = nil, now: Double = Date().timeIntervalSince1970) throws {
+        self.database = database
+        generatedAt = now
+        let queue = try Store.openForReading(database)
+        (lease, sweeps) = try queue.read { db in
+            guard try LedgerSchema.exists(in: db) else { return (nil, []) }
+            var rows = try Row.fetchAll(db, sql: "SELECT id, results_table FROM farm_sweep ORDER BY id").map { ($0[0] as Int64, $0[1] as String) }
+            if let table { rows = rows.filter { $0.1.lowercased() == table.lowercased() } }
+            return (try Lease.read(in: db), try rows.map { try Self.sweep($0.0, table: $0.1, now: now, in: db) })
+        }
+    }
+
+    static func sweep(_ id: Int64, table: String, now: Double, in db: Database) throws -> Sweep {
+        var counts: [TaskState: Int] = Dictionary(uniqueKeysWithValues: TaskState.allCases.map { ($0, 0) })
+        for row in try Row.fetchAll(db, sql: "SELECT state, count(*) FROM farm_task WHERE sweep_id = ? GROUP BY state", arguments: [id]) {
+            if let state = TaskState(rawValue: row[0]) { counts[state] = row[1] }
+        }
+        var rate: Double?
+        if let window = try Row.fetchOne(db, sql: """
+            SELECT count(*), min(finished_at), max(finished_at) FROM farm_task
+            WHERE sweep_id = ? AND state = 'done' AND finished_at >= ?
+            """, arguments: [id, now - 600]), let recent: Int = window[0], recent > 1, let first: Double = window[1], let last: Double = window[2] {
+            rate = Double(recent - 1) / max(last - first, 1) * 60
+        }
+        let running = try Row.fetchAll(db, sql: """
+            SELECT id, params, host, rank, started_at FROM farm_task WHERE sweep_id = ? AND state = 'running' ORDER BY started_at LIMIT 1000
+            """, arguments: [id]).map { Running(taskID: $0[0], parameters: $0[1], host: $0[2], rank: $0[3], startedAt: $0[4]) }
+        return Sweep(table: table, total: counts.values.reduce(0, +), counts: counts, ratePerMinute: rate,
+                     causes: try FailureCauses(sweep: id, in: db).causes.map { Cause(text: $0.text, count: $0.count) }, running: running)
+    }
+
+    public var json: JSONValue {
+        func number(_ value: Double?) -> JSONValue { value.map { .real(($0 * 1000).rounded() / 1000) } ?? .null }
+        let sweeps = self.sweeps.map { sweep -> JSONValue in
+            .object([
+                ("table", .string(sweep.table)),
+                ("total", .integer(Int64(sweep.total))),
+                ("counts", .object(TaskState.allCases.map { ($0.rawValue, .integer(Int64(sweep.counts[$0] ?? 0))) })),
+                ("rate_per_minute", number(sweep.ratePerMinute)),
+                ("failures_by_cause", .array(sweep.causes.map { .object([("cause", .string($0.text)), ("count", .integer(Int64($0.count)))]) })),
+                ("running", .array(sweep.running.map { r in
+                    .object([("task_id", .integer(r.taskID)), ("parameters", (try? JSONParser.parseOne(Array(r.parameters.utf8))) ?? .string(r.parameters)),
+                             ("host", r.host.map { .string($0) } ?? .null), ("rank", r.rank.map { .integer(Int64($0)) } ?? .null),
+                             ("started_at", number(r.startedAt))])
+                })),
+            ])
+        }
+        let lease: JSONValue = self.lease.map { l in
+            .object([("holder", .string(l.holder)), ("host", .string(l.host)), ("pid", .integer(Int64(l.pid))),
+                     ("job_id", l.jobID.map { .string($0) } ?? .null), ("acquired_at", number(l.acquiredAt)), ("heartbeat_at", number(l.heartbeatAt))])
+        } ?? .null
+        return .object([("database", .string(database)), ("generated_at", number(generatedAt)), ("lease", lease), ("sweeps", .array(sweeps))])
+    }
+
+    public var jsonText: String { json.jsonText + "\n" }
+}
