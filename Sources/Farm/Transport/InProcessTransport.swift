@@ -3,7 +3,7 @@ import Foundation
 /// Endpoints that talk through memory: the coordinator and its worker threads
 /// in one process. Used for single-process mode (`--jobs N`), for rank 0's own
 /// local slot, and to test the coordinator and worker logic without `mpirun`.
-public final class InProcessNetwork: @unchecked Sendable {
+public final class InProcessNetwork: Sendable {
     private let mailboxes: [Int: Mailbox]
 
     /// A network with a coordinator (rank 0) and workers at `workerRanks`.
@@ -30,7 +30,7 @@ public final class InProcessNetwork: @unchecked Sendable {
 }
 
 /// One endpoint of an `InProcessNetwork`.
-public final class InProcessTransport: Transport, @unchecked Sendable {
+public final class InProcessTransport: Transport, Sendable {
     public let rank: Int
     public let workerRanks: [Int]
     private let network: InProcessNetwork
@@ -50,7 +50,8 @@ public final class InProcessTransport: Transport, @unchecked Sendable {
     }
 }
 
-/// A queue of envelopes with a blocking, timed take.
+/// A queue of envelopes with a blocking, timed take. (Unchecked: a timed wait needs a
+/// condition variable, which Swift's `Mutex` has not; every access holds `condition`'s lock.)
 final class Mailbox: @unchecked Sendable {
     private let condition = NSCondition()
     private var queue = FIFOQueue<Envelope>()
