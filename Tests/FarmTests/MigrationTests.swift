@@ -25,6 +25,10 @@ import Testing
         #expect(try scalar(db, "SELECT count(*) FROM results") as Int? == 6)
         let migrations: [String] = try DatabaseQueue(path: db).read { try String.fetchAll($0, sql: "SELECT identifier FROM grdb_migrations ORDER BY identifier") }
         #expect(migrations == ["v1 ledger", "v2 pruned tasks and rungs"])
+        // The migrations' record is farm's, not a results table: dbtool's commands that pick the table ignore it.
+        let tables = try dbtool(["tables", db])
+        #expect(!tables.stdout.contains("grdb_migrations"), "\(tables.stdout)")
+        #expect(try dbtool(["summary", db, "--metric", "y"]).status == 0)
         let schema: String? = try scalar(db, "SELECT sql FROM sqlite_master WHERE name = 'farm_task'")
         #expect(schema?.contains("state = 'pruned'") == true)
         // The old attempts still point at their tasks.

@@ -16,9 +16,10 @@ public enum Identifier {
         "\"" + name.split(separator: "\"", omittingEmptySubsequences: false).joined(separator: "\"\"") + "\""
     }
 
-    /// Whether a table belongs to farm or SQLite rather than to the user.
+    /// Whether a table belongs to farm (its ledger, and GRDB's record of the ledger's migrations)
+    /// or SQLite rather than to the user.
     public static func isInternalTable(_ name: String) -> Bool {
         let lower = name.lowercased()
-        return lower.hasPrefix("farm_") || lower.hasPrefix("sqlite_")
+        return lower.hasPrefix("farm_") || lower.hasPrefix("sqlite_") || lower == "grdb_migrations"
     }
 }
