@@ -38,18 +38,18 @@ extension Coordinator {
 
     /// What a trial's job needs beyond a task's environment, and its report key.
     func trialAssignment(_ index: Int32, rank: Int, environment: inout [String: String]) -> String? {
-        guard var book = trials else { return nil }
-        let trial = book.plan.trialOf[Int(index)]
+        // The book is changed in place (`trials?.…`), never copied out: a copy would copy its per-task states.
+        guard let plan = trials?.plan else { return nil }
+        let trial = plan.trialOf[Int(index)]
         trialOn[trial] = (rank, index)
         trialStarted[trial] = Date().timeIntervalSince1970
-        book.started(trial)
-        if let from = book.resumeFrom(trial) { environment["FARM_RESUME_FROM"] = book.plan.texts[from] }
-        if let folder = options.taskDirectory, let last = book.plan.members[Int(trial)].last {
+        trials?.started(trial)
+        if let from = trials?.resumeFrom(trial) { environment["FARM_RESUME_FROM"] = plan.texts[from] }
+        if let folder = options.taskDirectory, let last = plan.members[Int(trial)].last {
             // The trial's folder, the same whichever of its tasks it runs as: its checkpoints stay found.
             environment["FARM_TASK_DIR"] = "\(folder)/\(sweep.spec.table)/\(state.taskIDs[Int(last)])"
         }
-        trials = book
-        return book.plan.fidelity.report
+        return plan.fidelity.report
     }
 
     /// A trial that did not start after all (its worker gave it back).
@@ -61,11 +61,9 @@ extension Coordinator {
 
     /// A report of the job running task `index` on `rank`.
     func report(_ row: ResultRow, taskID: Int64, from rank: Int) {
-        guard var book = trials, case .busy(let index, let startBatch, let slot) = workers[rank], state.taskIDs[Int(index)] == taskID else { return }
-        let plan = book.plan
+        guard let plan = trials?.plan, case .busy(let index, let startBatch, let slot) = workers[rank], state.taskIDs[Int(index)] == taskID,
+              let verdict = trials?.accept(row, of: plan.trialOf[Int(index)]) else { return }
         let trial = plan.trialOf[Int(index)]
-        let verdict = book.accept(row, of: trial)
-        trials = book
         guard case .store(let task, let level) = verdict else {
             if case .skip(let problem?) = verdict {
                 openBatch()
@@ -98,8 +96,7 @@ extension Coordinator {
             logger.warning("task \(taskID): its report at \(plan.valueText(level)) has no numeric \(metric.name) (the metric early stopping ranks by); such a configuration ranks worst. Print \(metric.name) in each report, or fix metric: name")
         }
         let config = plan.configOf[Int(trial)]
-        book.record(config: config, rung: rung, replicate: Int(plan.replicateOf[Int(trial)]), metric: value)
-        trials = book
+        trials?.record(config: config, rung: rung, replicate: Int(plan.replicateOf[Int(trial)]), metric: value)
         batch.rungReports.append(RungReport(config: plan.configKeys[Int(config)], rung: plan.values[level],
                                             replicate: Int(plan.replicateOf[Int(trial)]), metric: value))
         decide(config)
@@ -107,51 +104,54 @@ extension Coordinator {
 
     /// The job of trial `index` ended: its tasks not reported share its fate.
     func endTrial(of index: Int32, outcome: TaskOutcome, command: String?) {
-        guard var book = trials else { return }
-        let plan = book.plan
+        guard let plan = trials?.plan else { return }
         let trial = plan.trialOf[Int(index)]
         trialOn[trial] = nil
         let config = plan.configOf[Int(trial)]
         defer { decide(config) }
-        guard !book.prunedConfigs.contains(config) else { return }  // stopped by early stopping: its tasks are pruned
+        guard trials?.prunedConfigs.contains(config) == false else { return }  // stopped by early stopping: its tasks are pruned
         let trialCommand = JSONValue.array(sweep.argv(of: Int(index), taskID: outcome.taskID).map { .string($0) }).jsonText
         var fate = outcome
         if case .succeeded = outcome.status {
-            let last = book.lastReported(trial).map { "\(plan.fidelity.report)=\(plan.text(of: $0))" }
+            let last = trials?.lastReported(trial).map { "\(plan.fidelity.report)=\(plan.text(of: $0))" }
             fate.status = .failed(.output, message: last.map { "the job stopped reporting at \($0)" }
                 ?? "the job exited without a report of \(plan.fidelity.report); print one JSON line such as {\"\(plan.fidelity.report)\": 25, \"val_loss\": 0.3} per budget")
         }
         var requeue = false
-        for task in book.unsettled(trial, upTo: Int(plan.levelOf[Int(index)])) {
+        for task in trials?.unsettled(trial, upTo: Int(plan.levelOf[Int(index)])) ?? [] {
             var own = fate
             own.taskID = state.taskIDs[Int(task)]
             let failedBefore = state.failed
             if settle(task, outcome: own, command: task == index ? command : trialCommand) { requeue = true }
-            if state.failed > failedBefore { book.settle(task, as: .failed) }
+            if state.failed > failedBefore { trials?.settle(task, as: .failed) }
         }
-        trials = book
-        if requeue, let rep = book.representative(of: trial) { dispatcher.requeue(rep) }
+        if requeue, let rep = trials?.representative(of: trial) { dispatcher.requeue(rep) }
     }
 
     /// Takes every decision `config` is ready for; a prune stops its running jobs and settles its tasks.
     func decide(_ config: Int32) {
-        guard var book = trials, book.plan.asha != nil else { return }
+        guard let plan = trials?.plan, plan.asha != nil else { return }
         // A trial held ahead has not started: the decision does not wait for it (a prune takes it back).
-        let decisions = book.decide(config) { self.trialOn[$0] != nil && !self.trialsHeld.contains($0) }
+        let decisions = trials?.decide(config) { self.trialOn[$0] != nil && !self.trialsHeld.contains($0) } ?? []
         guard !decisions.isEmpty else { return }
         openBatch()
         batch.decisions += decisions
         for d in decisions where d.prune {
             let metric = d.metric.map { String(format: "%.6g", $0) } ?? "missing"
-            let rung = book.plan.level(of: d.rung).map(book.plan.valueText) ?? "\(d.rung)"
-            let why = "pruned at \(rung): \(book.plan.metric?.name ?? "metric") \(metric) (mean of \(d.reports)), "
-                + "place \(d.place) of \(d.competitors) (the best \(max(1, d.competitors / (book.plan.asha?.eta ?? 3))) go on)"
-            prunePending(of: config, book: &book, why: why)
-            for trial in book.plan.trialsOf[Int(config)] {
-                if let (rank, index) = trialOn[trial] { try? transport.send(.prune(taskID: state.taskIDs[Int(index)]), to: rank) }
+            let rung = plan.level(of: d.rung).map(plan.valueText) ?? "\(d.rung)"
+            let why = "pruned at \(rung): \(plan.metric?.name ?? "metric") \(metric) (mean of \(d.reports)), "
+                + "place \(d.place) of \(d.competitors) (the best \(max(1, d.competitors / (plan.asha?.eta ?? 3))) go on)"
+            prunePending(of: config, book: &trials!, why: why)
+            for trial in plan.trialsOf[Int(config)] {
+                guard let (rank, index) = trialOn[trial] else { continue }
+                do {
+                    try transport.send(.prune(taskID: state.taskIDs[Int(index)]), to: rank)
+                } catch {
+                    // The job then runs to its end; its tasks stay pruned and its late reports are not stored.
+                    logger.warning("could not tell rank \(rank) to stop pruned task \(state.taskIDs[Int(index)]): \(error)")
+                }
             }
         }
-        trials = book
     }
 
     /// Every unsettled task of `config` becomes pruned (in the batch and the book).
