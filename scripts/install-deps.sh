@@ -1,14 +1,19 @@
 #!/usr/bin/env bash
 # Installs what farm builds and runs with, from Debian's packages, if missing:
 # OpenMPI (mpirun and its headers), SQLite, Python 3 (the example jobs),
-# rsvg-convert (dbtool plot -o NAME.png), iproute2 (test hosts from network namespaces) and,
-# with --slurm, a local Slurm (slurmctld, slurmd, munge). Safe to run again.
+# rsvg-convert (dbtool plot -o NAME.png), iproute2 (test hosts from network namespaces),
+# with --slurm a local Slurm (slurmctld, slurmd, munge) and with --browser a headless
+# chromium and its driver (the dashboard's browser tests). Safe to run again.
 set -euo pipefail
 
 packages=(libopenmpi-dev openmpi-bin libsqlite3-dev sqlite3 python3 procps librsvg2-bin iproute2)
-if [[ "${1:-}" == "--slurm" ]]; then
-    packages+=(slurmctld slurmd slurm-client munge)
-fi
+for option in "$@"; do
+    case $option in
+        --slurm) packages+=(slurmctld slurmd slurm-client munge) ;;
+        --browser) packages+=(chromium chromium-driver) ;;
+        *) echo "install-deps: unknown option $option (use --slurm, --browser)" >&2; exit 64 ;;
+    esac
+done
 
 missing=()
 for p in "${packages[@]}"; do

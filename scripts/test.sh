@@ -4,11 +4,11 @@
 # need it are skipped without it, unless FARM_REQUIRE_SLURM=1), builds, and
 # runs every test (with the pinned Python packages of Tests/requirements.txt in
 # .build/test-venv): unit tests, real SQLite files and child processes, real
-# mpirun, and sbatch against the local cluster; then the multi-host tests
+# mpirun, sbatch against the local cluster, a headless chromium on the dashboard; then the multi-host tests
 # (Tests/cluster: test hosts from network namespaces, mpirun and Slurm over them).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/install-deps.sh --slurm
+bash scripts/install-deps.sh --slurm --browser
 bash scripts/test-venv.sh
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_mpi_yield_when_idle=1
 if [[ -x Tests/cluster/local-cluster.sh ]]; then

@@ -29,6 +29,13 @@ public struct StatusDocument: Sendable {
         public var ratePerMinute: Double?
         public var causes: [Cause]
         public var running: [Running]
+
+        /// Seconds until the tasks left (pending and running) are done at the recent rate (nil: no rate yet).
+        public var etaSeconds: Double? {
+            let left = (counts[.pending] ?? 0) + (counts[.running] ?? 0)
+            guard let ratePerMinute, ratePerMinute > 0 else { return left == 0 ? 0 : nil }
+            return Double(left) / ratePerMinute * 60
+        }
     }
 
     public var database: String
@@ -37,15 +44,21 @@ public struct StatusDocument: Sendable {
     public var generatedAt: Double
 
     public init(database: String, table: String? = nil, now: Double = Date().timeIntervalSince1970) throws {
+        self = try Store.openForReading(database).read { db in try StatusDocument(database: database, table: table, now: now, in: db) }
+    }
+
+    /// The document of the database `db` reads (named `database` in it).
+    public init(database: String, table: String? = nil, now: Double = Date().timeIntervalSince1970, in db: Database) throws {
         self.database = database
         generatedAt = now
-        let queue = try Store.openForReading(database)
-        (lease, sweeps) = try queue.read { db in
-            guard try LedgerSchema.exists(in: db) else { return (nil, []) }
-            var rows = try Row.fetchAll(db, sql: "SELECT id, results_table FROM farm_sweep ORDER BY id").map { ($0[0] as Int64, $0[1] as String) }
-            if let table { rows = rows.filter { $0.1.lowercased() == table.lowercased() } }
-            return (try Lease.read(in: db), try rows.map { try Self.sweep($0.0, table: $0.1, now: now, in: db) })
+        guard try LedgerSchema.exists(in: db) else {
+            (lease, sweeps) = (nil, [])
+            return
         }
+        var rows = try Row.fetchAll(db, sql: "SELECT id, results_table FROM farm_sweep ORDER BY id").map { ($0[0] as Int64, $0[1] as String) }
+        if let table { rows = rows.filter { $0.1.lowercased() == table.lowercased() } }
+        lease = try Lease.read(in: db)
+        sweeps = try rows.map { try Self.sweep($0.0, table: $0.1, now: now, in: db) }
     }
 
     static func sweep(_ id: Int64, table: String, now: Double, in db: Database) throws -> Sweep {
@@ -75,9 +88,10 @@ public struct StatusDocument: Sendable {
                 ("total", .integer(Int64(sweep.total))),
                 ("counts", .object(TaskState.allCases.map { ($0.rawValue, .integer(Int64(sweep.counts[$0] ?? 0))) })),
                 ("rate_per_minute", number(sweep.ratePerMinute)),
+                ("eta_seconds", number(sweep.etaSeconds)),
                 ("failures_by_cause", .array(sweep.causes.map { .object([("cause", .string($0.text)), ("count", .integer(Int64($0.count)))]) })),
                 ("running", .array(sweep.running.map { r in
-                    .object([("task_id", .integer(r.taskID)), ("parameters", (try? JSONParser.parseOne(Array(r.parameters.utf8))) ?? .string(r.parameters)),
+                    .object([("task_id", .integer(r.taskID)), ("parameters", Self.parameters(r.parameters)),
                              ("host", r.host.map { .string($0) } ?? .null), ("rank", r.rank.map { .integer(Int64($0)) } ?? .null),
                              ("started_at", number(r.startedAt))])
                 })),
@@ -88,6 +102,11 @@ public struct StatusDocument: Sendable {
                      ("job_id", l.jobID.map { .string($0) } ?? .null), ("acquired_at", number(l.acquiredAt)), ("heartbeat_at", number(l.heartbeatAt))])
         } ?? .null
         return .object([("database", .string(database)), ("generated_at", number(generatedAt)), ("lease", lease), ("sweeps", .array(sweeps))])
+    }
+
+    /// A task's stored parameters (a JSON object) as JSON, or as their text if they do not parse.
+    static func parameters(_ text: String) -> JSONValue {
+        (try? JSONParser.parseOne(Array(text.utf8))) ?? .string(text)
     }
 
     public var jsonText: String { json.jsonText + "\n" }
