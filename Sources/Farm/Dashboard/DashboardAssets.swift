@@ -59,13 +59,7 @@ enum DashboardAssets {
           </section>
           <section id="results" hidden>
             <div class="controls">
-              <label>metric <select id="res-metric"></select></label>
-              <span class="muted" id="res-note"></span>
-            </div>
-            <table id="summary" class="sortable"></table>
-            <h2>Chart</h2>
-            <div class="controls">
-              <label>kind <select id="chart-kind"><option>line</option><option>scatter</option><option>heatmap</option></select></label>
+              <label>chart <select id="chart-kind"><option>line</option><option>scatter</option><option>heatmap</option></select></label>
               <label>x <select id="chart-x"></select></label>
               <label>y <select id="chart-y"></select></label>
               <label>series <select id="chart-series"></select></label>
@@ -74,6 +68,13 @@ enum DashboardAssets {
             </div>
             <p id="chart-error" class="banner" hidden></p>
             <img id="chart" alt="chart of the chosen columns">
+            <h2>Replicate summary</h2>
+            <div class="controls">
+              <label>metric <select id="res-metric"></select></label>
+              <span class="muted" id="res-note"></span>
+              <span class="muted">click a column to sort</span>
+            </div>
+            <div class="scroll"><table id="summary" class="sortable"></table></div>
           </section>
           <section id="attempts" hidden>
             <table id="usage"></table>

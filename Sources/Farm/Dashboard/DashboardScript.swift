@@ -115,7 +115,7 @@ enum DashboardScript {
             : "lease free: no farmrun is coordinating this database";
           const running = $("running");
           running.replaceChildren(row(["task", "parameters", "host", "rank", "running for"], "th"),
-            ...sweep.running.map((r) => row([r.task_id, params(r.parameters), r.host ?? "–", r.rank ?? "–", duration(doc.generated_at - r.started_at)])));
+            ...sweep.running.map((r) => row([r.task_id, params(r.parameters), r.host || "this machine", r.rank ?? "–", duration(doc.generated_at - r.started_at)])));
           if (S.tab === "results" && S.summary) drawChart();
         }
 
@@ -141,7 +141,9 @@ enum DashboardScript {
           const d = await load("coverage:" + S.sweep + a + b, "/api/coverage?" + query({ by: [a, b].filter(Boolean).join(",") }));
           if (!d.changed) return;
           const doc = d.body, grid = $("grid");
-          const shade = (c) => `hsl(${Math.round(120 * c.done / Math.max(c.total, 1))}, 65%, ${c.done === c.total ? 62 : 80}%)`;
+          // Done: green, deeper as more of the cell is done; failures left: red; nothing done yet: grey.
+          const shade = (c) => c.done + c.pruned >= c.total ? "hsl(130, 55%, 62%)" : c.failures > 0 ? "hsl(0, 70%, 78%)"
+            : c.done === 0 ? "var(--pending)" : `hsl(130, 45%, ${88 - 20 * c.done / Math.max(c.total, 1)}%)`;
           if (doc.parameters.length === 1) {
             grid.replaceChildren(row([doc.parameters[0], "done/total", "pruned"], "th"), ...doc.cells.map((c) => {
               const tr = row([fmt(c.values[0]), `${c.done}/${c.total}`, c.pruned]);
@@ -207,6 +209,12 @@ enum DashboardScript {
             $("chart-error").hidden = false;
             $("chart-error").textContent = error.message;
           }
+        }
+
+        function drawAttempts(doc) {
+          const mib = (k) => (k === null ? "–" : (k / 1024).toFixed(1));
+          $("usage").replaceChildren(row(["outcome", "host", "attempts", "wall mean (s)", "wall max (s)", "CPU mean (s)", "CPU total (s)", "peak RSS (MiB)"], "th"),
+            ...doc.groups.map((g) => row([g.outcome, g.host, g.attempts, g.wall_mean_seconds, g.wall_max_seconds, g.cpu_mean_seconds, g.cpu_total_seconds, mib(g.max_rss_kib)])));
         }
 
         function chooseColumns() {

@@ -35,6 +35,8 @@ enum DashboardStyle {
         pre { white-space: pre-wrap; word-break: break-all; background: var(--bg); border: 1px solid var(--line); padding: .5em; max-height: 20em; overflow: auto; }
         .controls { display: flex; gap: 1em; flex-wrap: wrap; margin: .5em 0 1em; align-items: center; }
         select { background: var(--card); color: var(--fg); border: 1px solid var(--line); padding: .2em; }
+        .scroll { max-height: 32em; overflow: auto; display: inline-block; border: 1px solid var(--line); }
+        .scroll th { position: sticky; top: 0; background: var(--card); }
         #chart { max-width: 100%; background: #fff; border: 1px solid var(--line); }
 
         """

@@ -40,6 +40,8 @@ public enum Store {
         }
         var configuration = Configuration()
         configuration.readonly = true
+        // Belt and braces: even a statement that slipped through cannot write.
+        configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA query_only = ON") }
         configuration.busyMode = .timeout(busyTimeout)
         configuration.label = "farm.read"
         do {
