@@ -14,8 +14,8 @@ public struct DashboardServer: Sendable {
         public var port: Int = 8787
         public var bind: String = "127.0.0.1"
         public var token: DashboardToken = .random()
-        /// Connections open at once; more wait in the listen backlog.
-        public var maxConnections = 128
+        /// Connections open at once (a browser tab holds one to six); more wait in the listen backlog.
+        public var maxConnections = 512
         /// A connection idle this long (a client that neither sends nor reads) is closed.
         public var idleTimeout: Duration = .seconds(30)
 

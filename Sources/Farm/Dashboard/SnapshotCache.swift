@@ -1,12 +1,15 @@
 import Foundation
 
 /// Reads each document at most once per `maxAge`, however many browsers poll it: 200 clients asking for
-/// `/api/status` every two seconds cost the farm's database one short read a second. Requests that arrive
-/// while a document is being read wait for that read instead of starting their own.
+/// `/api/status` every two seconds cost the farm's database one short read a second. Once a document has
+/// been read, a request that finds it stale gets the last copy at once and starts one new read in the
+/// background (a slow read on a large ledger never shows as latency); only the very first request of a
+/// document waits for its read.
 actor SnapshotCache {
     private struct Entry {
-        let task: Task<Snapshot, Never>
-        let madeAt: ContinuousClock.Instant
+        var current: Snapshot?
+        var madeAt: ContinuousClock.Instant
+        var refresh: Task<Snapshot, Never>?
     }
 
     private let maxAge: Duration
@@ -20,15 +23,31 @@ actor SnapshotCache {
 
     func snapshot(_ key: String, make: @escaping @Sendable () async -> Snapshot) async -> Snapshot {
         let now = ContinuousClock.now
-        if let entry = entries[key], entry.madeAt.duration(to: now) < maxAge {
-            return await entry.task.value
+        var entry = entries[key] ?? Entry(current: nil, madeAt: now - maxAge, refresh: nil)
+        if entry.refresh == nil && entry.madeAt.duration(to: now) >= maxAge {
+            if entries[key] == nil { makeRoom(now: now) }
+            entry.madeAt = now
+            entry.refresh = Task {
+                let snapshot = await make()
+                finish(key, snapshot)
+                return snapshot
+            }
+            entries[key] = entry
         }
-        if entries.count >= capacity {
-            entries = entries.filter { $0.value.madeAt.duration(to: now) < maxAge }
-            if entries.count >= capacity { entries.removeAll() }
-        }
-        let task = Task { await make() }
-        entries[key] = Entry(task: task, madeAt: now)
-        return await task.value
+        if let current = entry.current { return current }
+        if let refresh = entry.refresh { return await refresh.value }
+        return await make()
+    }
+
+    private func finish(_ key: String, _ snapshot: Snapshot) {
+        entries[key]?.current = snapshot
+        entries[key]?.refresh = nil
+    }
+
+    /// Keeps the number of documents bounded (a chart per choice of axes is one each).
+    private func makeRoom(now: ContinuousClock.Instant) {
+        guard entries.count >= capacity else { return }
+        entries = entries.filter { $0.value.refresh != nil || $0.value.madeAt.duration(to: now) < maxAge * 10 }
+        if entries.count >= capacity { entries = entries.filter { $0.value.refresh != nil } }
     }
 }
