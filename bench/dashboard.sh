@@ -5,7 +5,7 @@
 # farm with no server at all. The farm: --jobs 2 of /bin/echo tasks (the most sensitive case: the
 # farm itself is CPU-bound, so anything the server takes shows). The load clients run at nice 10,
 # as farmrun serve does itself, so that on 2 cores the load generator's own CPU does not pass for
-# the server's.
+# the server's. "server CPU" is what farmrun serve itself used in the window (/proc/PID/stat).
 # Usage: bash bench/dashboard.sh [CLIENTS] [SECONDS]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -27,14 +27,15 @@ done_count() { "$bin/dbtool" query "$1" "SELECT count(*) FROM farm_task WHERE st
 
 echo "dashboard under load: $clients clients, ${seconds} s per row, release build, $(nproc) cores"
 echo
-echo "| run | requests | errors | p50 | p99 | max | farm tasks/s |"
-echo "|---|---|---|---|---|---|---|"
+echo "| run | requests | errors | p50 | p99 | max | server CPU | farm tasks/s |"
+echo "|---|---|---|---|---|---|---|---|"
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 
 alone() {  # label
     start_farm "alone$1"
     before=$(done_count "$db"); sleep "$seconds"; after=$(done_count "$db")
     kill -INT "$farm"; wait "$farm" || true
-    echo "| farm alone, no server$1 | – | – | – | – | – | $(( (after - before) / seconds )) |"
+    echo "| farm alone, no server$1 | – | – | – | – | – | – | $(( (after - before) / seconds )) |"
 }
 alone ""
 
@@ -44,16 +45,17 @@ for interval in 2 0; do
     server=$!
     until grep -q token= "$out/url"; do sleep 0.1; done
     url=$(cat "$out/url"); port=${url##*:}; port=${port%%/*}; token=${url##*token=}
-    before=$(done_count "$db")
+    before=$(done_count "$db"); ticks=$(cpu_ticks "$server")
     load=$(nice -n 10 python3 bench/dashboard_load.py "$port" "$token" "$clients" "$seconds" "$interval")
-    after=$(done_count "$db")
+    after=$(done_count "$db"); ticks=$(( $(cpu_ticks "$server") - ticks ))
     kill "$server"; wait "$server" 2>/dev/null || true; server=
     kill -INT "$farm"; wait "$farm" || true
     label=$([[ $interval == 0 ]] && echo "back to back" || echo "every ${interval} s (as the page)")
-    python3 - "$load" "$label" "$clients" $(( (after - before) / seconds )) <<'PY'
+    python3 - "$load" "$label" "$clients" $(( (after - before) / seconds )) "$ticks" "$(getconf CLK_TCK)" "$seconds" <<'PY'
 import json, sys
 r, label, clients, rate = json.loads(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4]
-print(f"| {clients} clients polling /api/status {label} | {r['requests']} | {r['errors']} {' '.join(r['error_kinds'])} | {r['p50_ms']} ms | {r['p99_ms']} ms | {r['max_ms']} ms | {rate} |")
+cpu = 100 * int(sys.argv[5]) / int(sys.argv[6]) / float(sys.argv[7])
+print(f"| {clients} clients polling /api/status {label} | {r['requests']} | {r['errors']} {' '.join(r['error_kinds'])} | {r['p50_ms']} ms | {r['p99_ms']} ms | {r['max_ms']} ms | {cpu:.0f} % of a core | {rate} |")
 PY
 done
 alone " (again: the spread between runs)"

@@ -137,7 +137,7 @@ public enum FarmLauncher {
         do {
             while true {
                 do {
-                    if let previous = try ledger.acquireLease(timeout: configuration.leaseTimeout) {
+                    if let previous = try ledger.acquireLease(timeout: configuration.leaseTimeout, deadline: configuration.options.deadline?.deadline) {
                         logger.notice("took over the stale lease of \(previous.describe())")
                     }
                     break

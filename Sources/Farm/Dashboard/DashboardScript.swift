@@ -112,6 +112,7 @@ enum DashboardScript {
           const lease = doc.lease;
           $("lease").textContent = lease
             ? `lease held by ${lease.holder} on ${lease.host} (pid ${lease.pid}${lease.job_id ? ", Slurm job " + lease.job_id : ""}), heartbeat ${duration(doc.generated_at - lease.heartbeat_at)} ago`
+              + (lease.deadline ? ` · allocation ends in ${duration(lease.deadline - doc.generated_at)} (${new Date(lease.deadline * 1000).toLocaleString()})` : "")
             : "lease free: no farmrun is coordinating this database";
           const running = $("running");
           running.replaceChildren(row(["task", "parameters", "host", "rank", "running for"], "th"),

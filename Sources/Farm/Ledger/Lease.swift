@@ -13,14 +13,16 @@ public struct Lease: Sendable, Equatable {
     public var jobID: String?
     public var acquiredAt: Double
     public var heartbeatAt: Double
+    /// When the holder's allocation ends (its `--deadline`, Slurm's end time), if known.
+    public var deadline: Double?
 
     /// A lease for this process now.
-    public static func mine(now: Double = Date().timeIntervalSince1970) -> Lease {
+    public static func mine(now: Double = Date().timeIntervalSince1970, deadline: Double? = nil) -> Lease {
         let host = ProcessInfo.processInfo.hostName
         let pid = getpid()
         let env = ProcessInfo.processInfo.environment
         return Lease(holder: "\(host):\(pid):\(UUID().uuidString.prefix(8))", host: host, pid: pid,
-                     jobID: env["SLURM_JOB_ID"], acquiredAt: now, heartbeatAt: now)
+                     jobID: env["SLURM_JOB_ID"], acquiredAt: now, heartbeatAt: now, deadline: deadline)
     }
 
     /// "host pid 123 (Slurm job 42), heartbeat 3s ago"
@@ -28,14 +30,15 @@ public struct Lease: Sendable, Equatable {
         var text = "\(host) pid \(pid)"
         if let jobID { text += " (Slurm job \(jobID))" }
         text += ", since \(LeaseClock.stamp(acquiredAt)), last heartbeat \(DurationText.format(max(0, now - heartbeatAt))) ago"
+        if let deadline { text += "; its allocation ends \(LeaseClock.stamp(deadline))" }
         return text
     }
 
     static func read(in db: Database) throws -> Lease? {
-        guard let row = try Row.fetchOne(db, sql: "SELECT holder, host, pid, job_id, acquired_at, heartbeat_at FROM farm_lease WHERE id = 1") else {
-            return nil
-        }
-        return Lease(holder: row[0], host: row[1], pid: row[2], jobID: row[3], acquiredAt: row[4], heartbeatAt: row[5])
+        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM farm_lease WHERE id = 1") else { return nil }
+        // `deadline` is missing from a ledger this farm has not migrated yet (read-only readers never migrate).
+        return Lease(holder: row["holder"], host: row["host"], pid: row["pid"], jobID: row["job_id"], acquiredAt: row["acquired_at"],
+                     heartbeatAt: row["heartbeat_at"], deadline: row.hasColumn("deadline") ? row["deadline"] : nil)
     }
 
     /// Whether the holding process is known to be gone (only knowable on its own

@@ -39,8 +39,8 @@ public final class Ledger {
     /// Takes the database's lease, or throws `LeaseError.held` naming the holder.
     /// Returns the stale lease it took over, if any (for the log).
     @discardableResult
-    public func acquireLease(timeout: Double, now: Double = Date().timeIntervalSince1970) throws -> Lease? {
-        let mine = Lease.mine(now: now)
+    public func acquireLease(timeout: Double, deadline: Double? = nil, now: Double = Date().timeIntervalSince1970) throws -> Lease? {
+        let mine = Lease.mine(now: now, deadline: deadline)
         var previous: Lease?
         try queue.inTransaction(.immediate) { db in
             if let current = try Lease.read(in: db) {
@@ -49,9 +49,9 @@ public final class Ledger {
                 previous = current
             }
             try db.execute(sql: """
-                INSERT OR REPLACE INTO farm_lease (id, holder, host, pid, job_id, acquired_at, heartbeat_at)
-                VALUES (1, ?, ?, ?, ?, ?, ?)
-                """, arguments: [mine.holder, mine.host, mine.pid, mine.jobID, mine.acquiredAt, mine.heartbeatAt])
+                INSERT OR REPLACE INTO farm_lease (id, holder, host, pid, job_id, acquired_at, heartbeat_at, deadline)
+                VALUES (1, ?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [mine.holder, mine.host, mine.pid, mine.jobID, mine.acquiredAt, mine.heartbeatAt, mine.deadline])
             return .commit
         }
         lease = mine

@@ -26,6 +26,10 @@ enum LedgerSchema {
             try rebuildTasks(in: db)
             try createSearchTables(in: db)
         }
+        // When the holder's allocation ends, for status and the dashboard.
+        migrator.registerMigration("v3 lease deadline") { db in
+            try db.execute(sql: "ALTER TABLE farm_lease ADD COLUMN deadline REAL")
+        }
         return migrator
     }
 

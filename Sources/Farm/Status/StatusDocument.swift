@@ -62,22 +62,28 @@ public struct StatusDocument: Sendable {
     }
 
     static func sweep(_ id: Int64, table: String, now: Double, in db: Database) throws -> Sweep {
+        // Counts and the recent rate in one scan of the sweep's tasks (the scan is most of a status read's cost).
         var counts: [TaskState: Int] = Dictionary(uniqueKeysWithValues: TaskState.allCases.map { ($0, 0) })
-        for row in try Row.fetchAll(db, sql: "SELECT state, count(*) FROM farm_task WHERE sweep_id = ? GROUP BY state", arguments: [id]) {
-            if let state = TaskState(rawValue: row[0]) { counts[state] = row[1] }
-        }
         var rate: Double?
-        if let window = try Row.fetchOne(db, sql: """
-            SELECT count(*), min(finished_at), max(finished_at) FROM farm_task
-            WHERE sweep_id = ? AND state = 'done' AND finished_at >= ?
-            """, arguments: [id, now - 600]), let recent: Int = window[0], recent > 1, let first: Double = window[1], let last: Double = window[2] {
-            rate = Double(recent - 1) / max(last - first, 1) * 60
+        var failures = 0
+        for row in try Row.fetchAll(db, sql: """
+            SELECT state, count(*), sum(finished_at >= ?), min(CASE WHEN finished_at >= ? THEN finished_at END), max(finished_at),
+                   sum(failure IS NOT NULL)
+            FROM farm_task WHERE sweep_id = ? GROUP BY state
+            """, arguments: [now - 600, now - 600, id]) {
+            guard let state = TaskState(rawValue: row[0]) else { continue }
+            counts[state] = row[1]
+            if state != .done { failures += row[5] as Int? ?? 0 }
+            if state == .done, let recent: Int = row[2], recent > 1, let first: Double = row[3], let last: Double = row[4] {
+                rate = Double(recent - 1) / max(last - first, 1) * 60
+            }
         }
         let running = try Row.fetchAll(db, sql: """
             SELECT id, params, host, rank, started_at FROM farm_task WHERE sweep_id = ? AND state = 'running' ORDER BY started_at LIMIT 1000
             """, arguments: [id]).map { Running(taskID: $0[0], parameters: $0[1], host: $0[2], rank: $0[3], startedAt: $0[4]) }
         return Sweep(table: table, total: counts.values.reduce(0, +), counts: counts, ratePerMinute: rate,
-                     causes: try FailureCauses(sweep: id, in: db).causes.map { Cause(text: $0.text, count: $0.count) }, running: running)
+                     causes: failures == 0 ? [] : try FailureCauses(sweep: id, in: db).causes.map { Cause(text: $0.text, count: $0.count) },
+                     running: running)
     }
 
     public var json: JSONValue {
@@ -99,7 +105,8 @@ public struct StatusDocument: Sendable {
         }
         let lease: JSONValue = self.lease.map { l in
             .object([("holder", .string(l.holder)), ("host", .string(l.host)), ("pid", .integer(Int64(l.pid))),
-                     ("job_id", l.jobID.map { .string($0) } ?? .null), ("acquired_at", number(l.acquiredAt)), ("heartbeat_at", number(l.heartbeatAt))])
+                     ("job_id", l.jobID.map { .string($0) } ?? .null), ("acquired_at", number(l.acquiredAt)), ("heartbeat_at", number(l.heartbeatAt)),
+                     ("deadline", number(l.deadline))])
         } ?? .null
         return .object([("database", .string(database)), ("generated_at", number(generatedAt)), ("lease", lease), ("sweeps", .array(sweeps))])
     }
