@@ -12,6 +12,7 @@ import sys
 
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
@@ -25,14 +26,29 @@ def status():
 
 
 def counts(driver):
-    return {n: int(driver.find_element(By.CSS_SELECTOR, f"#count-{n} b").text) for n in ("done", "failed", "pruned", "running", "pending")}
+    # Read in one step: the page redraws its cards at every poll, so an element found first may be gone after.
+    return driver.execute_script("""
+        const out = {};
+        for (const n of ["done", "failed", "pruned", "running", "pending"]) {
+            const b = document.querySelector(`#count-${n} b`);
+            if (!b) return null;
+            out[n] = parseInt(b.textContent, 10);
+        }
+        return out;
+        """)
 
 
 def wait(driver, what, condition):
     try:
-        return WebDriverWait(driver, HANG, poll_frequency=0.2).until(lambda d: condition(d))
-    except Exception:
-        sys.exit(f"gave up waiting for {what}; page counts {counts(driver)}; banner {driver.find_element(By.ID, 'banner').text!r}")
+        return WebDriverWait(driver, HANG, poll_frequency=0.2, ignored_exceptions=(StaleElementReferenceException,)).until(lambda d: condition(d))
+    except Exception as error:
+        probe = driver.execute_async_script("""
+            const done = arguments[arguments.length - 1];
+            const timer = setTimeout(() => done("fetch of /api/status did not answer in 10 s"), 10000);
+            fetch('/api/status', {cache: 'no-cache'}).then(r => r.text()).then(t => { clearTimeout(timer); done(t.slice(0, 300)); }, e => done(String(e)));
+            """)
+        sys.exit(f"gave up waiting for {what} ({type(error).__name__}: {error}); page counts {counts(driver)}; banner {driver.find_element(By.ID, 'banner').text!r}; "
+                 f"updated {driver.find_element(By.ID, 'updated').text!r}; farmrun status {status()['counts']}; a fetch now: {probe}")
 
 
 options = webdriver.ChromeOptions()
@@ -40,13 +56,14 @@ for flag in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--dis
     options.add_argument(flag)
 options.binary_location = "/usr/bin/chromium"
 driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+driver.set_script_timeout(30)
 try:
     driver.get(url)
     assert "?token=" not in driver.current_url, "the token stays in the address bar"
     wait(driver, "the overview's counts", lambda d: d.find_elements(By.ID, "count-done"))
 
     # Held at the gate: the page shows what farmrun status prints.
-    wait(driver, "the farm to reach the gate", lambda d: counts(d)["running"] == 2 and status()["counts"]["running"] == 2 and counts(d) == status()["counts"])
+    wait(driver, "the farm to reach the gate", lambda d: (counts(d) or {}).get("running") == 2 and status()["counts"]["running"] == 2 and counts(d) == status()["counts"])
     held = status()["counts"]
     assert counts(driver) == held, (counts(driver), held)
     driver.save_screenshot(os.path.join(shots, "dashboard-overview.png"))
@@ -54,7 +71,7 @@ try:
     # The gate opens: the counts move on the same page, no reload.
     driver.execute_script("window.__samePage = 42")
     open(gate, "w").close()
-    wait(driver, "the done count to grow without a reload", lambda d: counts(d)["done"] > held["done"])
+    wait(driver, "the done count to grow without a reload", lambda d: (counts(d) or held)["done"] > held["done"])
     assert driver.execute_script("return window.__samePage") == 42, "the page was reloaded"
 
     # Failures: hostile stderr is text, and nothing of it ran.
