@@ -71,14 +71,14 @@ struct BatchWriter {
     }
 
     static let markRunningSQL = """
-        UPDATE farm_task SET state = 'running', rank = ?, host = ?, started_at = ?, command = ?
-        WHERE id = ? AND state = 'pending'
+        UPDATE farm_task SET state = \(TaskState.running.sql), rank = ?, host = ?, started_at = ?, command = ?
+        WHERE id = ? AND state = \(TaskState.pending.sql)
         """
     static let markDoneSQL = """
-        UPDATE farm_task SET state = 'done', failure = NULL, error = NULL, exit_status = ?, signal = NULL,
+        UPDATE farm_task SET state = \(TaskState.done.sql), failure = NULL, error = NULL, exit_status = ?, signal = NULL,
         wall_seconds = ?, rank = ?, host = ?, stderr_tail = ?, stdout_head = NULL, started_at = ?, finished_at = ?,
         command = coalesce(?, command)
-        WHERE id = ? AND state != 'done'
+        WHERE id = ? AND state != \(TaskState.done.sql)
         """
     static let attemptSQL = attemptSQL(rows: 1)
     static let fullAttemptSQL = attemptSQL(rows: rowsPerInsert)

@@ -17,7 +17,7 @@ struct FailureCauses {
         var counts: [String: Int] = [:]
         let rows = try Row.fetchCursor(db, sql: """
             SELECT stderr_tail, error, failure FROM farm_task
-            WHERE sweep_id = ? AND failure IS NOT NULL AND state != 'done'
+            WHERE sweep_id = ? AND failure IS NOT NULL AND state != \(TaskState.done.sql)
             """, arguments: [sweep])
         while let row = try rows.next() {
             counts[FailureCauses.cause(stderr: row[0], error: row[1], failure: row[2]), default: 0] += 1

@@ -11,7 +11,7 @@ extension Ledger {
     func storeKeptResults(_ db: Database, state: inout LedgerState, now: Double) throws {
         let kept = try Row.fetchAll(db, sql: """
             SELECT id, stdout_head FROM farm_task
-            WHERE sweep_id = ? AND failure = 'store' AND state != 'done' AND stdout_head LIKE '{%'
+            WHERE sweep_id = ? AND failure = 'store' AND state != \(TaskState.done.sql) AND stdout_head LIKE '{%'
             """, arguments: [sweepID])
         guard !kept.isEmpty, let table = results else { return }
         var indexOf: [Int64: Int32] = [:]
@@ -24,8 +24,8 @@ extension Ledger {
             try db.execute(sql: "SAVEPOINT farm_kept")
             do {
                 try db.execute(sql: """
-                    UPDATE farm_task SET state = 'done', failure = NULL, error = NULL, stdout_head = NULL, finished_at = ?
-                    WHERE id = ? AND state != 'done'
+                    UPDATE farm_task SET state = \(TaskState.done.sql), failure = NULL, error = NULL, stdout_head = NULL, finished_at = ?
+                    WHERE id = ? AND state != \(TaskState.done.sql)
                     """, arguments: [now, id])
                 let row = resultRow(jobRow, taskID: id, index: Int(index))
                 let wasNew = table.columns == nil

@@ -39,7 +39,7 @@ extension Ledger {
         }
         if !batch.pruned.isEmpty {
             let update = try db.cachedStatement(sql: """
-                UPDATE farm_task SET state = 'pruned', failure = NULL, error = ?, finished_at = ? WHERE id = ? AND state != 'done'
+                UPDATE farm_task SET state = \(TaskState.pruned.sql), failure = NULL, error = ?, finished_at = ? WHERE id = ? AND state != \(TaskState.done.sql)
                 """)
             for p in batch.pruned { try update.execute(arguments: [p.message, now, taskIDs[Int(p.index)]]) }
         }

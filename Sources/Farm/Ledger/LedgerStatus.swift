@@ -70,21 +70,21 @@ public enum LedgerStatus {
     }
 
     private static func sweepReport(_ id: Int64, table: String, spec: String, options: Options, now: Double, in db: Database) throws -> String {
-        var counts: [String: Int] = [:]
+        var counts: [TaskState: Int] = [:]
         for row in try Row.fetchAll(db, sql: "SELECT state, count(*) FROM farm_task WHERE sweep_id = ? GROUP BY state", arguments: [id]) {
-            counts[row[0]] = row[1]
+            if let state = TaskState(rawValue: row[0]) { counts[state] = row[1] }
         }
         let total = counts.values.reduce(0, +)
-        let done = counts["done"] ?? 0
-        let failed = counts["failed"] ?? 0
+        let done = counts[.done] ?? 0
+        let failed = counts[.failed] ?? 0
         let percent = String(format: "%.1f", Double(done) / Double(max(total, 1)) * 100)
-        var text = "sweep \(table): \(total) tasks: \(done) done (\(percent)%), \(failed) failed, \(counts["pruned"].map { "\($0) pruned, " } ?? "")\(counts["running"] ?? 0) running, \(counts["pending"] ?? 0) pending\n"
+        var text = "sweep \(table): \(total) tasks: \(done) done (\(percent)%), \(failed) failed, \(counts[.pruned].map { "\($0) pruned, " } ?? "")\(counts[.running] ?? 0) running, \(counts[.pending] ?? 0) pending\n"
         if options.progressBar {
             text += "  " + ProgressBar.text(done: done, failed: failed, total: total) + " \(percent)%\n"
         }
         let window = try Row.fetchOne(db, sql: """
             SELECT count(*), min(finished_at), max(finished_at) FROM farm_task
-            WHERE sweep_id = ? AND state = 'done' AND finished_at >= ?
+            WHERE sweep_id = ? AND state = \(TaskState.done.sql) AND finished_at >= ?
             """, arguments: [id, now - 600])
         if let window, let recent: Int = window[0], recent > 1, let first: Double = window[1], let last: Double = window[2] {
             let span = max(last - first, 1)
@@ -110,7 +110,7 @@ public enum LedgerStatus {
         }
         let failures = try Row.fetchAll(db, sql: """
             SELECT id, params, replicate, state, failure, error, stderr_tail, command FROM farm_task
-            WHERE sweep_id = ? AND failure IS NOT NULL AND state != 'done'
+            WHERE sweep_id = ? AND failure IS NOT NULL AND state != \(TaskState.done.sql)
             ORDER BY finished_at DESC LIMIT ?
             """, arguments: [id, options.listFailed ? -1 : 3])
         if !failures.isEmpty {

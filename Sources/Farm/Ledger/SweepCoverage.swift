@@ -31,7 +31,7 @@ public struct SweepCoverage {
         }
         var counts: [[ParameterValue]: (done: Int, total: Int, failures: Int, pruned: Int)] = [:]
         let rows = try Row.fetchCursor(db, sql: """
-            SELECT params, sum(state = 'done'), count(*), max(CASE WHEN state = 'done' THEN 0 ELSE failures END), sum(state = 'pruned')
+            SELECT params, sum(state = \(TaskState.done.sql)), count(*), max(CASE WHEN state = \(TaskState.done.sql) THEN 0 ELSE failures END), sum(state = \(TaskState.pruned.sql))
             FROM farm_task WHERE sweep_id = ? GROUP BY params
             """, arguments: [sweep])
         while let row = try rows.next() {

@@ -6,6 +6,11 @@ public enum TaskState: String, Sendable, CaseIterable {
     /// Early stopping gave up on its configuration at a rung before this task's budget.
     case pruned
 
+    /// The state as an SQL literal (`'done'`), for the ledger's queries: the one place a state is spelled
+    /// in SQL besides the schema's CHECK. (A query on running tasks must read `state = 'running'` as
+    /// written for SQLite to use the partial index on them; this gives exactly that text.)
+    public var sql: String { "'\(rawValue)'" }
+
     /// Whether resume leaves the task as it is.
     public var isSettled: Bool { self == .done || self == .failed || self == .pruned }
 }

@@ -50,7 +50,7 @@ public struct SearchStatus: Sendable {
             rungs = byRung.sorted { $0.key < $1.key }.map(\.value)
         }
         self.rungs = rungs
-        running = try Int.fetchOne(db, sql: "SELECT count(*) FROM farm_task WHERE sweep_id = ? AND state = 'running'", arguments: [id]) ?? 0
+        running = try Int.fetchOne(db, sql: "SELECT count(*) FROM farm_task WHERE sweep_id = ? AND state = \(TaskState.running.sql)", arguments: [id]) ?? 0
         if try db.columns(in: "farm_task").contains(where: { $0.name == "bad_reports" }),
            let row = try Row.fetchOne(db, sql: "SELECT coalesce(sum(bad_reports), 0), count(*) FROM farm_task WHERE sweep_id = ? AND bad_reports > 0", arguments: [id]) {
             badReports = row[0]
@@ -66,8 +66,8 @@ public struct SearchStatus: Sendable {
         let metricSQL = metricColumn.map { "r.\(Identifier.quoted($0))" } ?? "NULL"
         let join = results.columns != nil && results.column(for: "task_id") != nil
         let sql = join
-            ? "SELECT t.params, t.replicate, json_extract(t.params, ?), \(metricSQL) FROM farm_task t LEFT JOIN \(Identifier.quoted(results.name)) r ON r.task_id = t.id WHERE t.sweep_id = ? AND t.state = 'done'"
-            : "SELECT t.params, t.replicate, json_extract(t.params, ?), NULL FROM farm_task t WHERE t.sweep_id = ? AND t.state = 'done'"
+            ? "SELECT t.params, t.replicate, json_extract(t.params, ?), \(metricSQL) FROM farm_task t LEFT JOIN \(Identifier.quoted(results.name)) r ON r.task_id = t.id WHERE t.sweep_id = ? AND t.state = \(TaskState.done.sql)"
+            : "SELECT t.params, t.replicate, json_extract(t.params, ?), NULL FROM farm_task t WHERE t.sweep_id = ? AND t.state = \(TaskState.done.sql)"
         var trialReach: [String: Double] = [:]
         var configs: [String: (reached: Double, metrics: [Double])] = [:]
         for row in try Row.fetchAll(db, sql: sql, arguments: [path, id]) {

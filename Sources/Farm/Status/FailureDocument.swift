@@ -38,11 +38,11 @@ public struct FailureDocument: Sendable {
         let rows = try Row.fetchAll(db, sql: """
             SELECT id, params, replicate, state, failure, error, exit_status, signal, failures, host, finished_at,
                    stderr_tail, stdout_head, command
-            FROM farm_task WHERE sweep_id = ? AND failure IS NOT NULL AND state != 'done'
+            FROM farm_task WHERE sweep_id = ? AND failure IS NOT NULL AND state != \(TaskState.done.sql)
             ORDER BY finished_at DESC LIMIT ?
             """, arguments: [sweep, limit + 1])
         let failed = try Int.fetchOne(db, sql: """
-            SELECT count(*) FROM farm_task WHERE sweep_id = ? AND failure IS NOT NULL AND state != 'done'
+            SELECT count(*) FROM farm_task WHERE sweep_id = ? AND failure IS NOT NULL AND state != \(TaskState.done.sql)
             """, arguments: [sweep]) ?? 0
         omitted = max(0, failed - limit)
         var order: [String] = []

@@ -79,7 +79,7 @@ public struct StatusDocument: Sendable {
             }
         }
         let running = try Row.fetchAll(db, sql: """
-            SELECT id, params, host, rank, started_at FROM farm_task WHERE sweep_id = ? AND state = 'running' ORDER BY started_at LIMIT 1000
+            SELECT id, params, host, rank, started_at FROM farm_task WHERE sweep_id = ? AND state = \(TaskState.running.sql) ORDER BY started_at LIMIT 1000
             """, arguments: [id]).map { Running(taskID: $0[0], parameters: $0[1], host: $0[2], rank: $0[3], startedAt: $0[4]) }
         return Sweep(table: table, total: counts.values.reduce(0, +), counts: counts, ratePerMinute: rate,
                      causes: failures == 0 ? [] : try FailureCauses(sweep: id, in: db).causes.map { Cause(text: $0.text, count: $0.count) },

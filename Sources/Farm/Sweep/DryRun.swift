@@ -51,7 +51,7 @@ public enum DryRun {
             guard try db.tableExists("farm_task") else { return 0 }
             return try Int.fetchOne(db, sql: """
                 SELECT count(*) FROM farm_task JOIN farm_sweep ON farm_sweep.id = farm_task.sweep_id
-                WHERE farm_sweep.results_table = ? AND farm_task.state = 'done'
+                WHERE farm_sweep.results_table = ? AND farm_task.state = \(TaskState.done.sql)
                 """, arguments: [table]) ?? 0
         }
     }
