@@ -1,6 +1,6 @@
 /// Errors of `dbtool summary` and `dbtool plot`: each names the table, column
 /// or option at fault and says what to give instead.
-public enum AnalysisError: FarmError {
+package enum AnalysisError: FarmError {
     case unknownColumn(name: String, option: String, table: String, columns: [String])
     case noNumericValues(column: String, table: String, condition: String?)
     case noRows(table: String, condition: String?)
@@ -15,7 +15,7 @@ public enum AnalysisError: FarmError {
     case cannotWrite(path: String, reason: String)
     case badSize(width: Int, height: Int)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case let .unknownColumn(name, option, table, columns):
             return "\(option) \(name): table \(table) has no such column (columns: \(columns.joined(separator: ", ")))"

@@ -2,24 +2,24 @@ import GRDB
 
 /// `dbtool summary`: one row per combination of the grouping columns with the
 /// statistics of a metric over its replicates, best (smallest mean) first.
-public struct ReplicateSummary {
+package struct ReplicateSummary {
     /// One combination of the grouping columns and its metric's statistics.
-    public struct Group: Sendable, Equatable {
-        public let values: [SQLValue]
-        public let statistics: SampleStatistics
+    package struct Group: Sendable, Equatable {
+        package let values: [SQLValue]
+        package let statistics: SampleStatistics
     }
 
-    public let table: String
-    public let metric: String
-    public let groupColumns: [String]
+    package let table: String
+    package let metric: String
+    package let groupColumns: [String]
     /// Sorted by mean (ascending unless `descending`), ties by the group values.
-    public let groups: [Group]
+    package let groups: [Group]
     /// Rows whose metric was NULL or not a number, left out of the statistics.
-    public let skippedRows: Int
+    package let skippedRows: Int
 
     /// Reads `metric` from `table` (nil: the only table), grouped by `by`
     /// (nil: the sweep's parameters, see `ResultsSource.defaultGroupColumns`).
-    public init(
+    package init(
         metric metricName: String, by: String? = nil, table: String? = nil, condition: String? = nil,
         descending: Bool = false, top: Int? = nil, in db: Database
     ) throws {
@@ -59,12 +59,12 @@ public struct ReplicateSummary {
     }
 
     /// The column names of `rows`: the grouping columns, then the statistics.
-    public var header: [String] {
+    package var header: [String] {
         groupColumns + ["n", "mean", "sd", "min", "median", "max"]
     }
 
     /// One row of cells per group, in `header`'s order.
-    public var rows: [[SQLValue]] {
+    package var rows: [[SQLValue]] {
         groups.map { group in
             let s = group.statistics
             return group.values + [.integer(Int64(s.count)), .real(s.mean), s.sd.map(SQLValue.real) ?? .null,

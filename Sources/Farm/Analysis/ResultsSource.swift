@@ -5,15 +5,15 @@ import GRDB
 /// the sweep parameters farm recorded for it (if a farm wrote it), and rows of
 /// chosen columns filtered by a user's SQL condition. Works on any table,
 /// also ones no farm has touched.
-public struct ResultsSource {
-    public let table: String
-    public let columns: [String]
+package struct ResultsSource {
+    package let table: String
+    package let columns: [String]
     /// The parameter names of the farm sweep that wrote this table, in the
     /// sweep's order, or nil for a table farmrun did not write.
-    public let sweepParameters: [String]?
+    package let sweepParameters: [String]?
 
     /// Reads the table's shape; `table` nil means the database's only table.
-    public init(table explicit: String?, in db: Database) throws {
+    package init(table explicit: String?, in db: Database) throws {
         let name = try ResultsTable.defaultName(explicit: explicit, in: db)
         let existing = try ResultsTable.userTables(in: db)
         guard let table = existing.first(where: { $0.lowercased() == name.lowercased() }) else {
@@ -25,7 +25,7 @@ public struct ResultsSource {
     }
 
     /// The column `name` (matched ignoring case, as SQLite does) or an error naming `option`.
-    public func column(_ name: String, option: String) throws(AnalysisError) -> String {
+    package func column(_ name: String, option: String) throws(AnalysisError) -> String {
         let wanted = name.trimmingCharacters(in: .whitespaces).lowercased()
         guard let column = columns.first(where: { $0.lowercased() == wanted }) else {
             throw .unknownColumn(name: name, option: option, table: table, columns: columns)
@@ -34,7 +34,7 @@ public struct ResultsSource {
     }
 
     /// Every column of a comma-separated list such as `epochs,activation`.
-    public func columns(_ list: String, option: String) throws(AnalysisError) -> [String] {
+    package func columns(_ list: String, option: String) throws(AnalysisError) -> [String] {
         var result: [String] = []
         for name in list.split(separator: ",").map(String.init) where !name.trimmingCharacters(in: .whitespaces).isEmpty {
             let column = try column(name, option: option)
@@ -49,7 +49,7 @@ public struct ResultsSource {
     /// reals), leaving out the metric and ids. Either way a column with one
     /// value in the whole table (the seed's `author`, `dataset`) is left out:
     /// it tells no rows apart and would only widen the output.
-    public func defaultGroupColumns(metric: String, in db: Database) throws -> [String] {
+    package func defaultGroupColumns(metric: String, in db: Database) throws -> [String] {
         var candidates: [String]
         if let sweepParameters,
            case let present = sweepParameters.compactMap({ p in columns.first { $0.lowercased() == p.lowercased() } }).filter({ $0 != metric }),
@@ -72,7 +72,7 @@ public struct ResultsSource {
     }
 
     /// The values of `columns` in every row matching `condition`.
-    public func rows(_ columns: [String], condition: String?, in db: Database) throws -> [[SQLValue]] {
+    package func rows(_ columns: [String], condition: String?, in db: Database) throws -> [[SQLValue]] {
         var sql = "SELECT \(columns.map(Identifier.quoted).joined(separator: ", ")) FROM \(Identifier.quoted(table))"
         if let condition { sql += " WHERE (\(condition))" }
         do {

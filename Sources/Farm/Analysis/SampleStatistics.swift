@@ -2,16 +2,16 @@
 /// standard deviation (n − 1 in the denominator, as Python's
 /// `statistics.stdev`), nil for a single value; `median` is the middle value,
 /// or the mean of the two middle values.
-public struct SampleStatistics: Sendable, Equatable {
-    public let count: Int
-    public let mean: Double
-    public let sd: Double?
-    public let min: Double
-    public let median: Double
-    public let max: Double
+package struct SampleStatistics: Sendable, Equatable {
+    package let count: Int
+    package let mean: Double
+    package let sd: Double?
+    package let min: Double
+    package let median: Double
+    package let max: Double
 
     /// Summarises `values`; nil when there are none.
-    public init?(_ values: [Double]) {
+    package init?(_ values: [Double]) {
         guard !values.isEmpty else { return nil }
         let sorted = values.sorted()
         count = sorted.count
@@ -32,7 +32,7 @@ public struct SampleStatistics: Sendable, Equatable {
     }
 
     /// The standard error of the mean (sd / √n), nil for a single value.
-    public var standardError: Double? {
+    package var standardError: Double? {
         sd.map { $0 / Double(count).squareRoot() }
     }
 }

@@ -10,7 +10,7 @@ import Logging
 /// transport's bounded wait, so batches close and progress prints on time; the
 /// batches are written by a `BackgroundCommitter`, so dispatch goes on while
 /// SQLite writes.
-public final class Coordinator {
+package final class Coordinator {
     enum WorkerState {
         case starting, idle, stopped
         /// Running task `index`, whose running-mark is `batch.started[slot]` while `batchNumber` is the current batch's.
@@ -73,7 +73,7 @@ public final class Coordinator {
     /// Each worker's host, from its `ready`.
     var hosts: [Int: String] = [:]
 
-    public init(ledger: Ledger, state: LedgerState, transport: any Transport, options: CoordinatorOptions, logger: Logger) {
+    package init(ledger: Ledger, state: LedgerState, transport: any Transport, options: CoordinatorOptions, logger: Logger) {
         self.ledger = ledger
         self.sweep = ledger.sweep
         self.state = state
@@ -108,7 +108,7 @@ public final class Coordinator {
     var draining: Bool { drainDeadline != nil }
 
     /// Runs until every task is done or failed for good, or a stop signal ends the run.
-    public func run() throws -> CoordinatorReport {
+    package func run() throws -> CoordinatorReport {
         let committer = BackgroundCommitter(ledger: ledger)
         self.committer = committer
         defer {

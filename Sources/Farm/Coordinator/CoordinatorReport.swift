@@ -1,21 +1,21 @@
 /// How a coordinator run ended, and the exit status that says so to scripts.
-public struct CoordinatorReport: Sendable, Equatable {
-    public var total: Int
-    public var done: Int
+package struct CoordinatorReport: Sendable, Equatable {
+    package var total: Int
+    package var done: Int
     /// Tasks failed for good (retry budget used up).
-    public var failed: Int
+    package var failed: Int
     /// Tasks still to do (pending, or interrupted by the stop).
-    public var remaining: Int
-    public var doneThisRun: Int
-    public var seconds: Double
-    public var stoppedBySignal: Int32?
+    package var remaining: Int
+    package var doneThisRun: Int
+    package var seconds: Double
+    package var stoppedBySignal: Int32?
     /// When this run's first task started and its last one ended, in seconds since the epoch (nil if none ran).
-    public var firstTaskStartedAt: Double?
-    public var lastTaskEndedAt: Double?
+    package var firstTaskStartedAt: Double?
+    package var lastTaskEndedAt: Double?
     /// Tasks early stopping pruned (settled: not failures, not left).
-    public var pruned = 0
+    package var pruned = 0
 
-    public init(total: Int, done: Int, failed: Int, remaining: Int, doneThisRun: Int, seconds: Double, stoppedBySignal: Int32? = nil,
+    package init(total: Int, done: Int, failed: Int, remaining: Int, doneThisRun: Int, seconds: Double, stoppedBySignal: Int32? = nil,
                 firstTaskStartedAt: Double? = nil, lastTaskEndedAt: Double? = nil, pruned: Int = 0) {
         self.pruned = pruned
         self.total = total
@@ -32,7 +32,7 @@ public struct CoordinatorReport: Sendable, Equatable {
     /// The report as one JSON object (`farmrun --summary FILE`), for scripts that decide whether to
     /// resubmit (a run with `done_this_run` 0 made no progress) and say how much of the allocation
     /// went to tasks (`first_task_started_at`, `last_task_ended_at`: seconds since the epoch).
-    public var jsonText: String {
+    package var jsonText: String {
         var members: [(key: String, value: JSONValue)] = [
             ("exit", .integer(Int64(exitCode))), ("total", .integer(Int64(total))), ("done", .integer(Int64(done))),
             ("failed", .integer(Int64(failed))), ("pruned", .integer(Int64(pruned))), ("remaining", .integer(Int64(remaining))),
@@ -46,19 +46,19 @@ public struct CoordinatorReport: Sendable, Equatable {
     }
 
     /// 0 all tasks done (or pruned); 75 stopped with tasks left (resubmit); 1 finished but some failed for good.
-    public var exitCode: Int32 {
+    package var exitCode: Int32 {
         if remaining > 0 { return ExitStatus.tasksLeft }
         return failed > 0 ? ExitStatus.someFailed : ExitStatus.success
     }
 }
 
 /// farmrun's exit statuses, a contract with the scripts that run it.
-public enum ExitStatus {
-    public static let success: Int32 = 0
-    public static let someFailed: Int32 = 1
-    public static let usage: Int32 = 64
+package enum ExitStatus {
+    package static let success: Int32 = 0
+    package static let someFailed: Int32 = 1
+    package static let usage: Int32 = 64
     /// EX_SOFTWARE: an internal error (the database could not be written, a rank failed).
-    public static let internalError: Int32 = 70
+    package static let internalError: Int32 = 70
     /// EX_TEMPFAIL: stopped with tasks left, or another farmrun holds the database; run again.
-    public static let tasksLeft: Int32 = 75
+    package static let tasksLeft: Int32 = 75
 }

@@ -6,22 +6,22 @@ import Logging
 /// `SimulatedWorkers` answering instantly. It measures what bounds a farm of
 /// many ranks: dispatch+commit decisions per second, rank 0's memory, and how
 /// long a resume takes before the first task goes out.
-public struct CoordinatorSimulation: Sendable {
+package struct CoordinatorSimulation: Sendable {
     /// Tasks the simulated workers answered in this run.
-    public var answered: Int
+    package var answered: Int
     /// Seconds from the start of the run (sweep expansion included) to the first dispatch.
-    public var secondsToFirstDispatch: Double?
+    package var secondsToFirstDispatch: Double?
     /// Seconds from the first dispatch to the end of the run (the last commit included).
-    public var dispatchSeconds: Double
+    package var dispatchSeconds: Double
     /// The process's peak resident memory, in bytes.
-    public var peakResidentBytes: Int
-    public var exitCode: Int32
+    package var peakResidentBytes: Int
+    package var exitCode: Int32
 
-    public var decisionsPerSecond: Double {
+    package var decisionsPerSecond: Double {
         dispatchSeconds > 0 ? Double(answered) / dispatchSeconds : 0
     }
 
-    public static func run(_ configuration: RunConfiguration, workers: Int, logger: Logger) -> CoordinatorSimulation {
+    package static func run(_ configuration: RunConfiguration, workers: Int, logger: Logger) -> CoordinatorSimulation {
         let start = Date().timeIntervalSince1970
         let transport = SimulatedWorkers(workers: workers)
         let (code, _) = FarmLauncher.coordinate(configuration, transport: transport, logger: logger)
@@ -35,7 +35,7 @@ public struct CoordinatorSimulation: Sendable {
     }
 
     /// One line for the benchmark script.
-    public var line: String {
+    package var line: String {
         let rate = String(format: "%.0f", decisionsPerSecond)
         let first = secondsToFirstDispatch.map { String(format: "%.3f s", $0) } ?? "-"
         let memory = String(format: "%.1f MB", Double(peakResidentBytes) / 1e6)

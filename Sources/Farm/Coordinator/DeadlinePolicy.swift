@@ -6,19 +6,19 @@ import Foundation
 /// `runtimeParameter`, else the whole sweep) ends before `stopBy`; near the
 /// end, workers with nothing that fits stop, and the run exits 75 with every
 /// result committed instead of starting work the scheduler would kill.
-public struct DeadlinePolicy: Sendable, Equatable {
+package struct DeadlinePolicy: Sendable, Equatable {
     /// When the allocation ends (seconds since 1970).
-    public var deadline: Double
+    package var deadline: Double
     /// Kept free before the deadline for the last commit and a clean exit.
-    public var margin: Double
+    package var margin: Double
     /// How sure: 0.9 starts a task if 9 in 10 tasks like it finished in the time left.
-    public var quantile: Double
+    package var quantile: Double
     /// The parameter that drives run time (e.g. epochs); nil: one estimate for the sweep.
-    public var runtimeParameter: String?
+    package var runtimeParameter: String?
     /// Where the deadline came from, for the log line.
-    public var source: String
+    package var source: String
 
-    public init(deadline: Double, margin: Double = 30, quantile: Double = 0.9, runtimeParameter: String? = nil, source: String = "--deadline") {
+    package init(deadline: Double, margin: Double = 30, quantile: Double = 0.9, runtimeParameter: String? = nil, source: String = "--deadline") {
         self.deadline = deadline
         self.margin = margin
         self.quantile = quantile
@@ -27,15 +27,15 @@ public struct DeadlinePolicy: Sendable, Equatable {
     }
 
     /// When every job must have ended.
-    public var stopBy: Double { deadline - margin }
+    package var stopBy: Double { deadline - margin }
 }
 
 /// Finds when the allocation ends: `--deadline`, else Slurm's
 /// `SLURM_JOB_END_TIME`, else `squeue -h -j $SLURM_JOB_ID -o %e`.
-public enum AllocationDeadline {
+package enum AllocationDeadline {
     /// `text` as epoch seconds: a number of seconds since 1970, a duration from
     /// `now` (`90m`, `1h30m`, `01:30:00`), or an ISO time (`2026-11-26T18:00:00`, local time).
-    public static func parse(_ text: String, now: Double = Date().timeIntervalSince1970) throws(SweepError) -> Double {
+    package static func parse(_ text: String, now: Double = Date().timeIntervalSince1970) throws(SweepError) -> Double {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
         if let epoch = Double(trimmed), epoch > 1_000_000_000 { return epoch }
         if let date = isoLocal(trimmed) { return date }
@@ -47,7 +47,7 @@ public enum AllocationDeadline {
     }
 
     /// The allocation's end as Slurm reports it, or nil outside Slurm or when it has no limit.
-    public static func fromSlurm(environment: [String: String] = ProcessInfo.processInfo.environment) -> (deadline: Double, source: String)? {
+    package static func fromSlurm(environment: [String: String] = ProcessInfo.processInfo.environment) -> (deadline: Double, source: String)? {
         if let text = environment["SLURM_JOB_END_TIME"], let epoch = Double(text), epoch > 0 {
             return (epoch, "SLURM_JOB_END_TIME")
         }

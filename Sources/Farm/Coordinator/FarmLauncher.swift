@@ -2,24 +2,24 @@ import Foundation
 import Logging
 
 /// What one farmrun invocation is asked to do, after argument parsing.
-public struct RunConfiguration: Sendable {
-    public var spec: SweepSpec
-    public var database: String
+package struct RunConfiguration: Sendable {
+    package var spec: SweepSpec
+    package var database: String
     /// Local worker slots when not under MPI (default: the number of cores).
-    public var jobs: Int
+    package var jobs: Int
     /// Whether rank 0 also runs tasks in a local slot under MPI.
-    public var localSlot: Bool
-    public var options: CoordinatorOptions
-    public var leaseTimeout: Double
-    public var waitForLease: Bool
-    public var killGrace: Double
+    package var localSlot: Bool
+    package var options: CoordinatorOptions
+    package var leaseTimeout: Double
+    package var waitForLease: Bool
+    package var killGrace: Double
     /// Where rank 0 writes the run's `CoordinatorReport` as JSON when it ends.
-    public var summaryPath: String?
+    package var summaryPath: String?
     /// The farmrun binary, started as `farmrun guard` to kill this process's
     /// jobs should it die by SIGKILL (nil: no guard, as in in-process tests).
-    public var guardExecutable: String?
+    package var guardExecutable: String?
 
-    public init(spec: SweepSpec, database: String, jobs: Int = ProcessInfo.processInfo.activeProcessorCount,
+    package init(spec: SweepSpec, database: String, jobs: Int = ProcessInfo.processInfo.activeProcessorCount,
                 localSlot: Bool = true, options: CoordinatorOptions = CoordinatorOptions(),
                 leaseTimeout: Double = 60, waitForLease: Bool = false, killGrace: Double = 5) {
         self.spec = spec
@@ -36,8 +36,8 @@ public struct RunConfiguration: Sendable {
 /// Starts the right role for this process: under MPI, rank 0 coordinates
 /// (with a local slot) and the other ranks work; alone, one process
 /// coordinates `jobs` local worker threads. Returns the exit status.
-public enum FarmLauncher {
-    public static func run(_ configuration: RunConfiguration, logger: Logger) -> Int32 {
+package enum FarmLauncher {
+    package static func run(_ configuration: RunConfiguration, logger: Logger) -> Int32 {
         ShutdownSignal.install()
         let host = ProcessInfo.processInfo.hostName
         let orphanGuard = startGuard(configuration, logger: logger)

@@ -1,11 +1,11 @@
 /// Why `farmrun serve` cannot start: each case names the input and the fix.
-public enum DashboardError: Error, Sendable, CustomStringConvertible {
+package enum DashboardError: Error, Sendable, CustomStringConvertible {
     case tokenFile(path: String, problem: String)
     case badPort(Int)
     case badBind(String)
     case cannotListen(address: String, reason: String)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case let .tokenFile(path, problem):
             return "--token-file \(path): \(problem)"

@@ -8,37 +8,37 @@ import Synchronization
 /// `farmrun serve`: a read-only web app over a results database — the page, its script and style (all inside
 /// the binary) and the JSON API they read — behind the dashboard's token. Built on Hummingbird; bounded in
 /// what one client can take: connections, header size, idle time.
-public struct DashboardServer: Sendable {
-    public struct Options: Sendable {
-        public var database: String
-        public var port: Int = 8787
-        public var bind: String = "127.0.0.1"
-        public var token: DashboardToken = .random()
+package struct DashboardServer: Sendable {
+    package struct Options: Sendable {
+        package var database: String
+        package var port: Int = 8787
+        package var bind: String = "127.0.0.1"
+        package var token: DashboardToken = .random()
         /// Connections open at once (a browser tab holds one to six); more wait in the listen backlog.
-        public var maxConnections = 512
+        package var maxConnections = 512
         /// A connection idle this long (a client that neither sends nor reads) is closed.
-        public var idleTimeout: Duration = .seconds(30)
+        package var idleTimeout: Duration = .seconds(30)
 
-        public init(database: String) { self.database = database }
+        package init(database: String) { self.database = database }
     }
 
-    public let options: Options
+    package let options: Options
 
-    public init(_ options: Options) throws(DashboardError) {
+    package init(_ options: Options) throws(DashboardError) {
         guard (0...65535).contains(options.port) else { throw .badPort(options.port) }
         guard (try? SocketAddress(ipAddress: options.bind, port: 0)) != nil else { throw .badBind(options.bind) }
         self.options = options
     }
 
     /// The URL to open once the server listens on `port`.
-    public func url(port: Int) -> String {
+    package func url(port: Int) -> String {
         let host = options.bind == "0.0.0.0" || options.bind == "::" ? "127.0.0.1" : options.bind
         let shown = host.contains(":") ? "[\(host)]" : host
         return "http://\(shown):\(port)/?token=\(options.token.value)"
     }
 
     /// Serves until SIGINT or SIGTERM; `ready` gets the URL once the port is bound.
-    public func run(ready: @escaping @Sendable (_ url: String, _ port: Int) -> Void) async throws {
+    package func run(ready: @escaping @Sendable (_ url: String, _ port: Int) -> Void) async throws {
         var logger = Logger(label: "farm.serve")
         logger.logLevel = .critical
         let app = Application(
@@ -61,7 +61,7 @@ public struct DashboardServer: Sendable {
     }
 
     /// `run` for a caller that is not async (the CLI): blocks until the server stops.
-    public func runBlocking(ready: @escaping @Sendable (_ url: String, _ port: Int) -> Void) throws {
+    package func runBlocking(ready: @escaping @Sendable (_ url: String, _ port: Int) -> Void) throws {
         let done = DispatchSemaphore(value: 0)
         let outcome = ResultBox()
         Task {

@@ -3,21 +3,21 @@ import Foundation
 /// The secret a dashboard asks of every request, so that on a login node shared by hundreds of users only the
 /// one who started `farmrun serve` (and whoever they hand the URL) reads the results. A new random token per
 /// start, or one read from `--token-file` so a bookmarked URL keeps working across restarts.
-public struct DashboardToken: Sendable {
-    public let value: String
+package struct DashboardToken: Sendable {
+    package let value: String
 
     /// The shortest token a file may give: 128 bits as hex.
-    public static let minimumLength = 32
+    package static let minimumLength = 32
 
     /// 32 random bytes from the system's generator, as 64 hex digits.
-    public static func random() -> DashboardToken {
+    package static func random() -> DashboardToken {
         var generator = SystemRandomNumberGenerator()
         let bytes = (0..<32).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
         return DashboardToken(checked: bytes.map { String(format: "%02x", $0) }.joined())
     }
 
     /// The token in `path` (its first line, surrounding white space dropped).
-    public static func read(from path: String) throws(DashboardError) -> DashboardToken {
+    package static func read(from path: String) throws(DashboardError) -> DashboardToken {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw .tokenFile(path: path, problem: "it cannot be read; check the path and its permissions")
         }
@@ -36,7 +36,7 @@ public struct DashboardToken: Sendable {
     private init(checked value: String) { self.value = value }
 
     /// Whether `candidate` is the token, in time that does not depend on where the two first differ.
-    public func matches(_ candidate: Substring) -> Bool {
+    package func matches(_ candidate: Substring) -> Bool {
         let expected = Array(value.utf8)
         let given = Array(candidate.utf8)
         guard given.count == expected.count else { return false }

@@ -3,16 +3,16 @@ import Foundation
 /// Prints computed rows (not a statement's) in `dbtool query`'s formats, so
 /// `summary` output reads and parses like `query` output: CSV with a header,
 /// a JSON array of objects, or aligned columns with reals to 6 digits.
-public struct CellTable {
-    public let header: [String]
-    public let rows: [[SQLValue]]
+package struct CellTable {
+    package let header: [String]
+    package let rows: [[SQLValue]]
 
-    public init(header: [String], rows: [[SQLValue]]) {
+    package init(header: [String], rows: [[SQLValue]]) {
         self.header = header
         self.rows = rows
     }
 
-    public func text(_ format: QueryFormat) -> String {
+    package func text(_ format: QueryFormat) -> String {
         switch format {
         case .csv:
             var bytes: [UInt8] = []

@@ -14,24 +14,24 @@
 ///
 /// A key that matches an existing column of the table ignoring case goes into that column, as
 /// SQLite decides (`Loss` in a later row lands in `loss`).
-public enum ColumnNaming {
+package enum ColumnNaming {
     /// The longest column name farm creates, in bytes of UTF-8.
-    public static let maxBytes = 255
+    package static let maxBytes = 255
 
     /// A key stored under another name, and why.
-    public struct Rename: Sendable, Equatable, CustomStringConvertible {
-        public var key: String
-        public var column: String
-        public var reason: String
+    package struct Rename: Sendable, Equatable, CustomStringConvertible {
+        package var key: String
+        package var column: String
+        package var reason: String
 
-        public var description: String {
+        package var description: String {
             "result key \(ColumnNaming.visible(key)) stored as column \(ColumnNaming.visible(column)) (\(reason))"
         }
     }
 
     /// The column name of each key, in order, and the keys that were renamed. `reserved`
     /// maps names (lowercased) that no key may take as it is to why (for the message).
-    public static func columns(for keys: [String], reserved: [String: String] = [:]) -> (columns: [String], renames: [Rename]) {
+    package static func columns(for keys: [String], reserved: [String: String] = [:]) -> (columns: [String], renames: [Rename]) {
         var cleaned: [(name: String, reason: String?)] = keys.map(clean)
         // Fast path: plain, distinct, unreserved keys, as nearly every job prints.
         var taken = Set<String>(minimumCapacity: keys.count + reserved.count)
@@ -100,7 +100,7 @@ public enum ColumnNaming {
     }
 
     /// `name` in quotes for a message: control characters escaped, a long name shortened.
-    public static func visible(_ name: String) -> String {
+    package static func visible(_ name: String) -> String {
         var text = ""
         for scalar in name.unicodeScalars {
             if isControl(scalar) {
@@ -118,7 +118,7 @@ public enum ColumnNaming {
 
 extension ResultRow {
     /// The row with its columns named by `ColumnNaming`, and the renames made.
-    public func namedForStorage(reserved: [String: String] = [:]) -> (row: ResultRow, renames: [ColumnNaming.Rename]) {
+    package func namedForStorage(reserved: [String: String] = [:]) -> (row: ResultRow, renames: [ColumnNaming.Rename]) {
         let (names, renames) = ColumnNaming.columns(for: columns, reserved: reserved)
         guard !renames.isEmpty else { return (self, []) }
         return (ResultRow(columns: names, values: values), renames)

@@ -4,7 +4,7 @@ import Foundation
 /// What kind of filesystem holds a database, because SQLite's WAL mode needs
 /// shared memory that network filesystems (NFS, Lustre, GPFS, …) cannot give
 /// across hosts. On those, farm uses a rollback journal with one writer.
-public enum FileSystemKind: Sendable, Equatable {
+package enum FileSystemKind: Sendable, Equatable {
     case local
     case network(type: String)
 
@@ -18,7 +18,7 @@ public enum FileSystemKind: Sendable, Equatable {
     /// else from the longest mount point in /proc/mounts that contains it.
     /// `FARM_ASSUME_NETWORK_FS=1` forces `.network` (to test the network path
     /// on a local disk).
-    public static func of(folder: String) -> FileSystemKind {
+    package static func of(folder: String) -> FileSystemKind {
         // (Plain C calls and String: dbtool runs this at every insert, and Foundation's
         // path and string bridging cost milliseconds at a process's first use.)
         if let forced = getenv("FARM_ASSUME_NETWORK_FS"), String(cString: forced) == "1" {
@@ -72,7 +72,7 @@ public enum FileSystemKind: Sendable, Equatable {
         return networkTypes.contains(best.type) ? .network(type: best.type) : .local
     }
 
-    public var isNetwork: Bool {
+    package var isNetwork: Bool {
         if case .network = self { return true }
         return false
     }

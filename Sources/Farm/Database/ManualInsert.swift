@@ -3,11 +3,11 @@ import GRDB
 /// `dbtool insert_manual`: one row from `col=value` arguments, for emergencies.
 /// Every column (but an integer primary key) must be given, and each value must
 /// fit its column's declared type, so a hand-typed row cannot be half-right.
-public struct ManualInsert {
-    public let assignments: [(column: String, value: String)]
+package struct ManualInsert {
+    package let assignments: [(column: String, value: String)]
 
     /// Parses `col=value` arguments.
-    public init(arguments: [String]) throws(StoreError) {
+    package init(arguments: [String]) throws(StoreError) {
         var result: [(String, String)] = []
         for argument in arguments {
             guard let eq = argument.firstIndex(of: "="), eq != argument.startIndex else {
@@ -20,7 +20,7 @@ public struct ManualInsert {
 
     /// Builds the typed row for `table` and inserts it.
     @discardableResult
-    public func insert(into table: String, in db: Database) throws -> Int64 {
+    package func insert(into table: String, in db: Database) throws -> Int64 {
         guard !Identifier.isInternalTable(table) else { throw StoreError.reservedTable(name: table) }
         guard try db.tableExists(table) else {
             throw StoreError.unknownTable(name: table, existing: try ResultsTable.userTables(in: db))

@@ -1,5 +1,5 @@
 /// How `dbtool query` prints rows.
-public enum QueryFormat: String, Sendable, CaseIterable {
+package enum QueryFormat: String, Sendable, CaseIterable {
     /// RFC 4180 CSV with a header row; NULL is an empty field.
     case csv
     /// A JSON array of objects, one per row.

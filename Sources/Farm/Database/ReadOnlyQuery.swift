@@ -9,15 +9,15 @@ import GRDBSQLite
 /// (a write hidden in a CTE, `PRAGMA writable_schema = 1`, `ATTACH`) is refused
 /// before it runs. Cells are read straight from SQLite into an output buffer,
 /// so large results print as fast as the `sqlite3` shell does.
-public struct ReadOnlyQuery {
-    public let sql: String
+package struct ReadOnlyQuery {
+    package let sql: String
 
-    public init(sql: String) {
+    package init(sql: String) {
         self.sql = sql
     }
 
     /// Runs the query on `db` and hands output bytes to `write` in chunks.
-    public func run(in db: Database, format: QueryFormat, write: (UnsafeRawBufferPointer) -> Void) throws {
+    package func run(in db: Database, format: QueryFormat, write: (UnsafeRawBufferPointer) -> Void) throws {
         try withoutActuallyEscaping(write) { write in try run(in: db, format: format, escapingWrite: write) }
     }
 

@@ -1,17 +1,17 @@
 /// One result to store: column names with their values, in the order the job
 /// printed them. Built from a job's JSON object by `dbtool insert` and by
 /// farm's workers alike, so there is one way a result becomes a row.
-public struct ResultRow: Sendable, Equatable {
-    public var columns: [String]
-    public var values: [SQLValue]
+package struct ResultRow: Sendable, Equatable {
+    package var columns: [String]
+    package var values: [SQLValue]
 
-    public init(columns: [String] = [], values: [SQLValue] = []) {
+    package init(columns: [String] = [], values: [SQLValue] = []) {
         self.columns = columns
         self.values = values
     }
 
     /// The row of a JSON object; anything else is an error naming its kind.
-    public init(json: JSONValue, index: Int = 0) throws(StoreError) {
+    package init(json: JSONValue, index: Int = 0) throws(StoreError) {
         guard case .object(let members) = json else {
             throw .notAnObject(index: index, kind: json.kindName)
         }
@@ -20,7 +20,7 @@ public struct ResultRow: Sendable, Equatable {
     }
 
     /// Parses stdin-style text holding one or more JSON objects.
-    public static func parseAll(_ bytes: [UInt8]) throws(StoreError) -> [ResultRow] {
+    package static func parseAll(_ bytes: [UInt8]) throws(StoreError) -> [ResultRow] {
         let values: [JSONValue]
         do {
             values = try JSONParser.parseStream(bytes)
@@ -36,18 +36,18 @@ public struct ResultRow: Sendable, Equatable {
         return rows
     }
 
-    public mutating func append(_ column: String, _ value: SQLValue) {
+    package mutating func append(_ column: String, _ value: SQLValue) {
         columns.append(column)
         values.append(value)
     }
 
     /// The row as one JSON object, in column order (how a result that could not be stored is kept).
-    public var jsonText: String {
+    package var jsonText: String {
         JSONValue.object(zip(columns, values).map { ($0, $1.json) }).jsonText
     }
 
     /// Whether the row has `column` (compared as SQLite does, ignoring ASCII case).
-    public func has(_ column: String) -> Bool {
+    package func has(_ column: String) -> Bool {
         columns.contains { $0.lowercased() == column.lowercased() }
     }
 }

@@ -7,10 +7,10 @@ import GRDB
 ///
 /// It remembers the table's columns between inserts so the coordinator's hot
 /// path does not read the schema for every result.
-public final class ResultsTable {
-    public let name: String
+package final class ResultsTable {
+    package let name: String
     /// The table's columns in order, or nil while the table does not exist.
-    public private(set) var columns: [String]?
+    package private(set) var columns: [String]?
     private var lowercasedColumns: [String: String] = [:]
     /// The columns of the last row `prepare` accepted, and the last insert's columns and SQL:
     /// consecutive rows of a sweep share them, so the hot path skips the checks and the SQL building.
@@ -18,7 +18,7 @@ public final class ResultsTable {
     private var lastInsert: (columns: [String], sql: String)?
 
     /// Reads the table's columns from `db` (the table may not exist yet).
-    public init(name: String, in db: Database) throws {
+    package init(name: String, in db: Database) throws {
         // Rows written by hand into the ledger or SQLite's catalogue would corrupt them.
         guard !Identifier.isInternalTable(name) else { throw StoreError.reservedTable(name: name) }
         self.name = name
@@ -43,33 +43,33 @@ public final class ResultsTable {
     /// Which table a command works on when the user names none: the database's
     /// only user table if it has exactly one (the seed's `AlgorithmResult`),
     /// else `results`.
-    public static func defaultName(explicit: String?, in db: Database) throws -> String {
+    package static func defaultName(explicit: String?, in db: Database) throws -> String {
         if let explicit { return explicit }
         let tables = try userTables(in: db)
         return tables.count == 1 ? tables[0] : "results"
     }
 
     /// Tables that hold user data (not farm's ledger nor SQLite's own).
-    public static func userTables(in db: Database) throws -> [String] {
+    package static func userTables(in db: Database) throws -> [String] {
         try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
             .filter { !Identifier.isInternalTable($0) }
     }
 
     /// Checks a table name before anything is created under it.
-    public static func validate(tableName name: String) throws(StoreError) {
+    package static func validate(tableName name: String) throws(StoreError) {
         guard Identifier.isPlain(name) else { throw .badIdentifier(kind: "table", name: name) }
         guard !Identifier.isInternalTable(name) else { throw .reservedTable(name: name) }
     }
 
     /// The existing column a key maps to (SQLite compares names ignoring case).
-    public func column(for key: String) -> String? {
+    package func column(for key: String) -> String? {
         lowercasedColumns[key.lowercased()]
     }
 
     /// Creates the table if needed and adds missing columns if `addColumns`;
     /// otherwise an unknown key is an error naming it and the table's columns.
     /// `leading` columns (such as `task_id INTEGER`) come first in a new table.
-    public func prepare(for row: ResultRow, addColumns: Bool, leading: [(String, String)] = [], in db: Database) throws {
+    package func prepare(for row: ResultRow, addColumns: Bool, leading: [(String, String)] = [], in db: Database) throws {
         // Jobs of a sweep print the same keys: a row shaped like the last one needs no check.
         if columns != nil, row.columns == lastPrepared { return }
         defer { if columns != nil { lastPrepared = row.columns } }
@@ -103,7 +103,7 @@ public final class ResultsTable {
 
     /// Inserts `row` (after `prepare`) and returns its rowid.
     @discardableResult
-    public func insert(_ row: ResultRow, in db: Database) throws -> Int64 {
+    package func insert(_ row: ResultRow, in db: Database) throws -> Int64 {
         if row.columns != lastInsert?.columns {
             let names = row.columns.map { Identifier.quoted(column(for: $0) ?? $0) }
             let placeholders = repeatElement("?", count: names.count).joined(separator: ",")

@@ -2,7 +2,7 @@ import GRDB
 
 /// A value as SQLite stores it. Results travel between ranks in this form so
 /// rank 0 never parses a job's JSON a second time.
-public enum SQLValue: Sendable, Hashable {
+package enum SQLValue: Sendable, Hashable {
     case null
     case integer(Int64)
     case real(Double)
@@ -10,7 +10,7 @@ public enum SQLValue: Sendable, Hashable {
 
     /// The storage of a JSON value: booleans as 0/1, arrays and objects as
     /// JSON text, NaN as NULL (SQLite cannot store NaN).
-    public init(_ json: JSONValue) {
+    package init(_ json: JSONValue) {
         switch json {
         case .null: self = .null
         case .bool(let b): self = .integer(b ? 1 : 0)
@@ -21,7 +21,7 @@ public enum SQLValue: Sendable, Hashable {
         }
     }
 
-    public var databaseValue: DatabaseValue {
+    package var databaseValue: DatabaseValue {
         switch self {
         case .null: return .null
         case .integer(let i): return i.databaseValue
@@ -31,7 +31,7 @@ public enum SQLValue: Sendable, Hashable {
     }
 
     /// The column type farm declares for a new column first seen with this value.
-    public var declaredType: String {
+    package var declaredType: String {
         switch self {
         case .null: return ""
         case .integer: return "INTEGER"
@@ -43,7 +43,7 @@ public enum SQLValue: Sendable, Hashable {
 
 extension SQLValue {
     /// The value of a cell read back from SQLite (blobs as their UTF-8 text).
-    public init(_ value: DatabaseValue) {
+    package init(_ value: DatabaseValue) {
         switch value.storage {
         case .null: self = .null
         case .int64(let i): self = .integer(i)
@@ -54,7 +54,7 @@ extension SQLValue {
     }
 
     /// The value as JSON (text stays a string, also text that holds JSON).
-    public var json: JSONValue {
+    package var json: JSONValue {
         switch self {
         case .null: return .null
         case .integer(let i): return .integer(i)
@@ -64,7 +64,7 @@ extension SQLValue {
     }
 
     /// The value as a number, if it is one.
-    public var number: Double? {
+    package var number: Double? {
         switch self {
         case .integer(let i): return Double(i)
         case .real(let d): return d
@@ -74,7 +74,7 @@ extension SQLValue {
 
     /// The value as a person reads it: integers as written, reals in their
     /// shortest exact form, NULL as the empty string.
-    public var text: String {
+    package var text: String {
         switch self {
         case .null: return ""
         case .integer(let i): return String(i)
@@ -84,7 +84,7 @@ extension SQLValue {
     }
 
     /// SQLite's own order: NULL, then numbers by value, then text.
-    public static func sortsBefore(_ a: SQLValue, _ b: SQLValue) -> Bool {
+    package static func sortsBefore(_ a: SQLValue, _ b: SQLValue) -> Bool {
         switch (a, b) {
         case (.null, .null): return false
         case (.null, _): return true
@@ -99,7 +99,7 @@ extension SQLValue {
 
 extension SQLValue {
     /// The value as a sweep parameter's value (nil for NULL).
-    public var parameterValue: ParameterValue? {
+    package var parameterValue: ParameterValue? {
         switch self {
         case .null: return nil
         case .integer(let i): return .integer(i)

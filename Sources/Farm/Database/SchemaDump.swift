@@ -1,8 +1,8 @@
 import GRDB
 
 /// The SQL that creates a database's tables and indexes, as `sqlite3 DB .schema` prints it.
-public enum SchemaDump {
-    public static func text(of db: Database) throws -> String {
+package enum SchemaDump {
+    package static func text(of db: Database) throws -> String {
         let statements = try String.fetchAll(db, sql: """
             SELECT sql FROM sqlite_master
             WHERE sql IS NOT NULL AND name NOT LIKE 'sqlite_%'

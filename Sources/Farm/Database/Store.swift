@@ -5,12 +5,12 @@ import GRDB
 /// rollback journal on network filesystems, a generous busy timeout so many
 /// processes can insert at once, and clear errors for a missing folder, a
 /// read-only file or a file that is not a database.
-public enum Store {
+package enum Store {
     /// How long a writer waits for another writer before giving up.
-    public static let busyTimeout: TimeInterval = 120
+    package static let busyTimeout: TimeInterval = 120
 
     /// Opens `path` for writing, creating the file if it does not exist.
-    public static func openForWriting(_ path: String) throws(StoreError) -> DatabaseQueue {
+    package static func openForWriting(_ path: String) throws(StoreError) -> DatabaseQueue {
         try checkFolder(of: path)
         let exists = FileManager.default.fileExists(atPath: path)
         if exists && !FileManager.default.isWritableFile(atPath: path) {
@@ -33,7 +33,7 @@ public enum Store {
     }
 
     /// Opens an existing `path` read-only: nothing done through it can change the file.
-    public static func openForReading(_ path: String) throws(StoreError) -> DatabaseQueue {
+    package static func openForReading(_ path: String) throws(StoreError) -> DatabaseQueue {
         try checkFolder(of: path)
         guard FileManager.default.fileExists(atPath: path) else {
             throw .cannotOpen(path: path, reason: "no such file; check the path")
@@ -54,7 +54,7 @@ public enum Store {
     }
 
     /// The journal mode farm uses for a database at `path`.
-    public static func journalMode(for path: String) -> String {
+    package static func journalMode(for path: String) -> String {
         let folder = folder(of: path)
         return FileSystemKind.of(folder: folder.isEmpty ? "." : folder).isNetwork ? "DELETE" : "WAL"
     }
@@ -97,7 +97,7 @@ public enum Store {
     }
 
     /// Turns a GRDB error into a `StoreError` that names the file.
-    public static func classify(_ error: any Error, path: String) -> StoreError {
+    package static func classify(_ error: any Error, path: String) -> StoreError {
         if let error = error as? StoreError { return error }
         if let error = error as? DatabaseError {
             switch error.resultCode {
@@ -115,7 +115,7 @@ public enum Store {
 extension Store {
     /// Removes a database file and its WAL companions (used when a command
     /// created the file and then failed, so it leaves nothing behind).
-    public static func removeFiles(of path: String) {
+    package static func removeFiles(of path: String) {
         for suffix in ["", "-wal", "-shm", "-journal"] {
             try? FileManager.default.removeItem(atPath: path + suffix)
         }

@@ -1,6 +1,6 @@
 /// Errors about a results database: opening it, its tables and columns, and
 /// the rows given to it. Every case names the input and says what to do.
-public enum StoreError: Error, Sendable, CustomStringConvertible {
+package enum StoreError: Error, Sendable, CustomStringConvertible {
     case folderMissing(path: String, folder: String)
     case cannotOpen(path: String, reason: String)
     case notADatabase(path: String)
@@ -22,7 +22,7 @@ public enum StoreError: Error, Sendable, CustomStringConvertible {
     case rowRefused(table: String, reason: String)
     case sqlite(path: String, reason: String)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case let .folderMissing(path, folder):
             return "database \(path): the folder \(folder) does not exist; create it first (mkdir -p \(folder))"

@@ -4,7 +4,7 @@
 /// order), must reject duplicate keys and integers that do not fit in 64 bits
 /// rather than silently change them, and must accept `NaN`/`Infinity`, which
 /// Python's `json.dumps` writes by default.
-public struct JSONParser {
+package struct JSONParser {
     private let bytes: [UInt8]
     private var index: Int = 0
     private var depth: Int = 0
@@ -12,12 +12,12 @@ public struct JSONParser {
     /// Up to this many keys an object checks a new key against the others one by one.
     private static let keysScanned = 32
 
-    public init(bytes: [UInt8]) {
+    package init(bytes: [UInt8]) {
         self.bytes = bytes
     }
 
     /// Parses text that holds exactly one JSON value (surrounding whitespace allowed).
-    public static func parseOne(_ bytes: [UInt8]) throws(JSONError) -> JSONValue {
+    package static func parseOne(_ bytes: [UInt8]) throws(JSONError) -> JSONValue {
         var parser = JSONParser(bytes: bytes)
         parser.skipWhitespace()
         guard !parser.atEnd else { throw JSONError("no JSON value (the text is empty)", at: 0) }
@@ -31,7 +31,7 @@ public struct JSONParser {
 
     /// Parses a stream of JSON values separated by whitespace: JSON Lines, or
     /// pretty-printed objects one after another.
-    public static func parseStream(_ bytes: [UInt8]) throws(JSONError) -> [JSONValue] {
+    package static func parseStream(_ bytes: [UInt8]) throws(JSONError) -> [JSONValue] {
         var parser = JSONParser(bytes: bytes)
         var values: [JSONValue] = []
         parser.skipWhitespace()

@@ -1,7 +1,7 @@
 /// A parsed JSON value that keeps what SQLite storage needs and Foundation's
 /// parser loses: the order of an object's keys, integers as exact 64-bit
 /// values, and Python's `NaN`/`Infinity` literals (which `json.dumps` emits).
-public enum JSONValue: Sendable, Equatable {
+package enum JSONValue: Sendable, Equatable {
     case null
     case bool(Bool)
     case integer(Int64)
@@ -11,7 +11,7 @@ public enum JSONValue: Sendable, Equatable {
     /// Keys in the order they were written; keys are unique.
     case object([(key: String, value: JSONValue)])
 
-    public static func == (lhs: JSONValue, rhs: JSONValue) -> Bool {
+    package static func == (lhs: JSONValue, rhs: JSONValue) -> Bool {
         switch (lhs, rhs) {
         case (.null, .null): return true
         case let (.bool(a), .bool(b)): return a == b
@@ -26,7 +26,7 @@ public enum JSONValue: Sendable, Equatable {
     }
 
     /// A short name of the value's kind, for error messages.
-    public var kindName: String {
+    package var kindName: String {
         switch self {
         case .null: "null"
         case .bool: "a boolean"
@@ -39,7 +39,7 @@ public enum JSONValue: Sendable, Equatable {
     }
 
     /// Compact JSON text of this value (arrays and objects are stored as such text).
-    public var jsonText: String {
+    package var jsonText: String {
         var out = ""
         write(to: &out)
         return out
@@ -73,7 +73,7 @@ public enum JSONValue: Sendable, Equatable {
     }
 
     /// Writes `s` as a JSON string literal.
-    public static func writeQuoted(_ s: String, to out: inout String) {
+    package static func writeQuoted(_ s: String, to out: inout String) {
         out += "\""
         for scalar in s.unicodeScalars {
             switch scalar {

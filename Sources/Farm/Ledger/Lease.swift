@@ -6,18 +6,18 @@ import GRDB
 /// no extra I/O while busy. A second farmrun on the same database is refused,
 /// and a crashed holder's lease is taken over (at once on the same host when its
 /// pid is gone, after the timeout from another host).
-public struct Lease: Sendable, Equatable {
-    public var holder: String
-    public var host: String
-    public var pid: Int32
-    public var jobID: String?
-    public var acquiredAt: Double
-    public var heartbeatAt: Double
+package struct Lease: Sendable, Equatable {
+    package var holder: String
+    package var host: String
+    package var pid: Int32
+    package var jobID: String?
+    package var acquiredAt: Double
+    package var heartbeatAt: Double
     /// When the holder's allocation ends (its `--deadline`, Slurm's end time), if known.
-    public var deadline: Double?
+    package var deadline: Double?
 
     /// A lease for this process now.
-    public static func mine(now: Double = Date().timeIntervalSince1970, deadline: Double? = nil) -> Lease {
+    package static func mine(now: Double = Date().timeIntervalSince1970, deadline: Double? = nil) -> Lease {
         let host = ProcessInfo.processInfo.hostName
         let pid = getpid()
         let env = ProcessInfo.processInfo.environment
@@ -26,7 +26,7 @@ public struct Lease: Sendable, Equatable {
     }
 
     /// "host pid 123 (Slurm job 42), heartbeat 3s ago"
-    public func describe(now: Double = Date().timeIntervalSince1970) -> String {
+    package func describe(now: Double = Date().timeIntervalSince1970) -> String {
         var text = "\(host) pid \(pid)"
         if let jobID { text += " (Slurm job \(jobID))" }
         text += ", since \(LeaseClock.stamp(acquiredAt)), last heartbeat \(DurationText.format(max(0, now - heartbeatAt))) ago"
@@ -58,11 +58,11 @@ public struct Lease: Sendable, Equatable {
 }
 
 /// Why this farmrun may not (or may no longer) coordinate the database.
-public enum LeaseError: FarmError {
+package enum LeaseError: FarmError {
     case held(Lease)
     case lost(path: String)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .held(let lease):
             return "another farmrun coordinates this database: \(lease.describe()); wait for it to finish, or pass --wait-for-lease"

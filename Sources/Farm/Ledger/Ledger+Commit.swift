@@ -15,7 +15,7 @@ extension Ledger {
     /// Commits a batch in one transaction (also renewing the lease). Returns the
     /// indices of tasks whose result could not be stored (now failed for good).
     @discardableResult
-    public func commit(_ batch: CommitBatch, now: Double = Date().timeIntervalSince1970) throws -> [Int32] {
+    package func commit(_ batch: CommitBatch, now: Double = Date().timeIntervalSince1970) throws -> [Int32] {
         var batch = batch
         for i in batch.finished.indices {
             guard case .succeeded(let row) = batch.finished[i].outcome.status else { continue }

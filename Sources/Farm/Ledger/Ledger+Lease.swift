@@ -7,7 +7,7 @@ extension Ledger {
     /// Takes the database's lease, or throws `LeaseError.held` naming the holder.
     /// Returns the stale lease it took over, if any (for the log).
     @discardableResult
-    public func acquireLease(timeout: Double, deadline: Double? = nil, now: Double = Date().timeIntervalSince1970) throws -> Lease? {
+    package func acquireLease(timeout: Double, deadline: Double? = nil, now: Double = Date().timeIntervalSince1970) throws -> Lease? {
         let mine = Lease.mine(now: now, deadline: deadline)
         var previous: Lease?
         try queue.inTransaction(.immediate) { db in
@@ -27,7 +27,7 @@ extension Ledger {
     }
 
     /// Gives the lease up (at a clean exit), so the next farmrun starts at once.
-    public func releaseLease() {
+    package func releaseLease() {
         guard let lease else { return }
         try? queue.inTransaction(.immediate) { db in
             try db.execute(sql: "DELETE FROM farm_lease WHERE id = 1 AND holder = ?", arguments: [lease.holder])

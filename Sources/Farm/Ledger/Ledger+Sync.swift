@@ -7,7 +7,7 @@ import Logging
 extension Ledger {
     /// Records the sweep, creates its new tasks, takes back tasks the last run
     /// lost, quarantines those lost in too many crashes, and says what is left.
-    public func synchronize(now: Double = Date().timeIntervalSince1970) throws -> LedgerState {
+    package func synchronize(now: Double = Date().timeIntervalSince1970) throws -> LedgerState {
         var state = LedgerState(taskIDs: [], pending: [], suspects: [], failures: [:], done: 0, failed: 0, lost: 0, quarantined: 0, added: 0)
         let sweep = self.sweep
         try queue.inTransaction(.immediate) { db in

@@ -9,9 +9,9 @@ import Logging
 /// budget lasts) and commits results in batches: each result row and its
 /// task's done-mark are in the same transaction, and a unique index on the
 /// results' `task_id` makes a duplicate row impossible.
-public final class Ledger {
-    public let path: String
-    public let sweep: Sweep
+package final class Ledger {
+    package let path: String
+    package let sweep: Sweep
     let queue: DatabaseQueue
     var sweepID: Int64 = 0
     var taskIDs: [Int64] = []
@@ -19,11 +19,11 @@ public final class Ledger {
     var writer = BatchWriter()
     let namer: ResultNamer
     let logger: Logger?
-    public internal(set) var lease: Lease?
+    package internal(set) var lease: Lease?
 
     /// Opens (creating if needed) the ledger for `sweep` in the database at `path`;
     /// `logger` hears of result keys stored under another name.
-    public init(path: String, sweep: Sweep, logger: Logger? = nil) throws {
+    package init(path: String, sweep: Sweep, logger: Logger? = nil) throws {
         self.path = path
         self.sweep = sweep
         self.logger = logger
@@ -63,7 +63,7 @@ public final class Ledger {
     /// The run times of the sweep's latest `limit` done tasks, each with its
     /// value of `parameter` (nil when not asked), newest first: what the
     /// walltime-aware dispatch starts learning from.
-    public func recentRunTimes(parameter: String?, limit: Int = 2048) throws -> [(value: ParameterValue?, seconds: Double)] {
+    package func recentRunTimes(parameter: String?, limit: Int = 2048) throws -> [(value: ParameterValue?, seconds: Double)] {
         try queue.read { db in
             let path = parameter.map { "$.\"\($0)\"" }
             return try Row.fetchAll(db, sql: """
@@ -77,7 +77,7 @@ public final class Ledger {
     }
 
     /// Renews the lease when there is nothing else to commit.
-    public func heartbeat(now: Double = Date().timeIntervalSince1970) throws {
+    package func heartbeat(now: Double = Date().timeIntervalSince1970) throws {
         try queue.inTransaction(.immediate) { db in
             try checkLease(db, now: now)
             return .commit
@@ -97,7 +97,7 @@ public final class Ledger {
         return row
     }
 
-    public func close() throws {
+    package func close() throws {
         try queue.close()
     }
 }

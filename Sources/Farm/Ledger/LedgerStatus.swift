@@ -5,32 +5,32 @@ import GRDB
 /// sweeps while a farm may be writing it: counts (with a bar on a terminal),
 /// rate, failures grouped by cause, coverage per parameter value, the
 /// combinations still missing, and who holds the lease.
-public enum LedgerStatus {
+package enum LedgerStatus {
     /// What the report shows besides the counts.
-    public struct Options: Sendable {
+    package struct Options: Sendable {
         /// List every failed task with its command, not only the last five.
-        public var listFailed = false
+        package var listFailed = false
         /// Draw a progress bar per sweep (for a terminal).
-        public var progressBar = false
+        package var progressBar = false
         /// Show done/total per value of these parameters (one or two).
-        public var coverage: [String] = []
+        package var coverage: [String] = []
         /// Print only the missing combinations, in this format.
-        public var missing: MissingSweep.Format?
+        package var missing: MissingSweep.Format?
         /// Whether `--missing` lists pruned tasks too (early stopping settled them).
-        public var includePruned = false
+        package var includePruned = false
         /// The sweep to report on (its results table); nil: all of them.
-        public var table: String?
+        package var table: String?
 
-        public init() {}
+        package init() {}
     }
 
-    public static func report(database: String, listFailed: Bool, now: Double = Date().timeIntervalSince1970) throws -> String {
+    package static func report(database: String, listFailed: Bool, now: Double = Date().timeIntervalSince1970) throws -> String {
         var options = Options()
         options.listFailed = listFailed
         return try report(database: database, options: options, now: now)
     }
 
-    public static func report(database: String, options: Options, now: Double = Date().timeIntervalSince1970) throws -> String {
+    package static func report(database: String, options: Options, now: Double = Date().timeIntervalSince1970) throws -> String {
         let queue = try Store.openForReading(database)
         return try queue.read { db in
             guard try LedgerSchema.exists(in: db) else {

@@ -2,19 +2,19 @@
 /// as CSV (one row per combination with how many replicates are missing) or
 /// as a sweep file that runs exactly them. Run on the same database, that
 /// file's tasks are the same tasks, so only what is missing runs.
-public enum MissingSweep {
+package enum MissingSweep {
     /// How `--missing` prints.
-    public enum Format: String, Sendable, CaseIterable {
+    package enum Format: String, Sendable, CaseIterable {
         case yaml, csv
     }
 
-    public static func csv(_ coverage: SweepCoverage) -> String {
+    package static func csv(_ coverage: SweepCoverage) -> String {
         let header = coverage.parameters + ["missing_replicates"]
         let rows = coverage.missing.map { cell in cell.values.map(\.sqlValue) + [.integer(Int64(coverage.missingCount(cell)))] }
         return CellTable(header: header, rows: rows).text(.csv)
     }
 
-    public static func yaml(_ coverage: SweepCoverage, spec: SweepSpec) throws -> String {
+    package static func yaml(_ coverage: SweepCoverage, spec: SweepSpec) throws -> String {
         let missing = coverage.missing
         let tasks = missing.reduce(0) { $0 + coverage.missingCount($1) }
         var text = "# \(missing.count) combination\(missing.count == 1 ? "" : "s") of sweep \(coverage.table) not done (\(tasks) task\(tasks == 1 ? "" : "s")).\n"

@@ -5,26 +5,26 @@ import GRDB
 /// one parameter (or per pair of values of two) for `farmrun status --by`, and
 /// the combinations not done yet for `farmrun status --missing`, as CSV or as
 /// a sweep file that runs exactly them.
-public struct SweepCoverage {
+package struct SweepCoverage {
     /// One combination of the chosen parameters and its task counts.
-    public struct Cell: Sendable, Equatable {
-        public let values: [ParameterValue]
-        public let done: Int
-        public let total: Int
+    package struct Cell: Sendable, Equatable {
+        package let values: [ParameterValue]
+        package let done: Int
+        package let total: Int
         /// Tasks early stopping pruned: settled, not missing (unless asked with `--include-pruned`).
-        public var pruned = 0
+        package var pruned = 0
         /// The most failures any unfinished task of this combination has had.
-        public let failures: Int
+        package let failures: Int
     }
 
-    public let table: String
-    public let parameters: [String]
-    public let cells: [Cell]
+    package let table: String
+    package let parameters: [String]
+    package let cells: [Cell]
     /// Whether `missing` counts pruned tasks as missing.
-    public var includePruned = false
+    package var includePruned = false
 
     /// Counts the tasks of the sweep writing `table` by the values of `parameters`.
-    public init(sweep: Int64, table: String, spec: SweepSpec, by parameters: [String], in db: Database) throws {
+    package init(sweep: Int64, table: String, spec: SweepSpec, by parameters: [String], in db: Database) throws {
         let names = spec.parameters.map(\.name)
         for name in parameters where !names.contains(name) {
             throw LedgerError("--by \(name): sweep \(table) has no such parameter (parameters: \(names.joined(separator: ", ")))")
@@ -51,17 +51,17 @@ public struct SweepCoverage {
 
     /// Every combination of all parameters with at least one replicate not done (nor pruned,
     /// unless `includePruned`), each with its missing count.
-    public var missing: [Cell] {
+    package var missing: [Cell] {
         cells.filter { $0.done + (includePruned ? 0 : $0.pruned) < $0.total }
     }
 
     /// The tasks of `cell` that `missing` counts.
-    public func missingCount(_ cell: Cell) -> Int {
+    package func missingCount(_ cell: Cell) -> Int {
         cell.total - cell.done - (includePruned ? 0 : cell.pruned)
     }
 
     /// One line per value (one parameter), or a grid of done/total (two parameters).
-    public var text: String {
+    package var text: String {
         if parameters.count == 2 { return grid }
         let labels = cells.map { $0.values.map(\.description).joined(separator: ", ") }
         let heading = parameters.joined(separator: ", ")

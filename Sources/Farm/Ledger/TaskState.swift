@@ -1,7 +1,7 @@
 /// Where a task of the ledger stands; `farm_task.state` holds the raw value.
 /// `done`, `failed` and `pruned` are terminal: resume runs none of them again
 /// (a failed task only if its retry budget is raised).
-public enum TaskState: String, Sendable, CaseIterable {
+package enum TaskState: String, Sendable, CaseIterable {
     case pending, running, done, failed
     /// Early stopping gave up on its configuration at a rung before this task's budget.
     case pruned
@@ -9,8 +9,8 @@ public enum TaskState: String, Sendable, CaseIterable {
     /// The state as an SQL literal (`'done'`), for the ledger's queries: the one place a state is spelled
     /// in SQL besides the schema's CHECK. (A query on running tasks must read `state = 'running'` as
     /// written for SQLite to use the partial index on them; this gives exactly that text.)
-    public var sql: String { "'\(rawValue)'" }
+    package var sql: String { "'\(rawValue)'" }
 
     /// Whether resume leaves the task as it is.
-    public var isSettled: Bool { self == .done || self == .failed || self == .pruned }
+    package var isSettled: Bool { self == .done || self == .failed || self == .pruned }
 }

@@ -1,16 +1,16 @@
 /// One task handed to a worker: everything it needs to run the job, so a
 /// worker never reads the sweep or the database.
-public struct TaskAssignment: Sendable, Equatable {
-    public var taskID: Int64
-    public var argv: [String]
+package struct TaskAssignment: Sendable, Equatable {
+    package var taskID: Int64
+    package var argv: [String]
     /// Seconds the job may run before it is killed (0: no limit).
-    public var timeout: Double
+    package var timeout: Double
     /// Extra environment variables for the job (FARM_TASK_ID, …).
-    public var environment: [String: String]
+    package var environment: [String: String]
     /// In a fidelity sweep, the key of the job's reports: its stdout is read line by line as it runs.
-    public var reportKey: String?
+    package var reportKey: String?
 
-    public init(taskID: Int64, argv: [String], timeout: Double = 0, environment: [String: String] = [:], reportKey: String? = nil) {
+    package init(taskID: Int64, argv: [String], timeout: Double = 0, environment: [String: String] = [:], reportKey: String? = nil) {
         self.reportKey = reportKey
         self.taskID = taskID
         self.argv = argv

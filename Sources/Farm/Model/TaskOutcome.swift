@@ -1,7 +1,7 @@
 /// How one run of a task ended, as a worker reports it to the coordinator.
-public struct TaskOutcome: Sendable, Equatable {
+package struct TaskOutcome: Sendable, Equatable {
     /// Why a run did not give a result.
-    public enum Failure: String, Sendable, Equatable {
+    package enum Failure: String, Sendable, Equatable {
         /// The job ran past its timeout and was killed.
         case timeout
         /// The job was killed by a signal (the OOM killer included).
@@ -21,28 +21,28 @@ public struct TaskOutcome: Sendable, Equatable {
         case lost
     }
 
-    public enum Status: Sendable, Equatable {
+    package enum Status: Sendable, Equatable {
         case succeeded(ResultRow)
         case failed(Failure, message: String)
     }
 
-    public var taskID: Int64
-    public var status: Status
-    public var exitCode: Int32?
-    public var signal: Int32?
+    package var taskID: Int64
+    package var status: Status
+    package var exitCode: Int32?
+    package var signal: Int32?
     /// Seconds since the epoch when the job started.
-    public var startedAt: Double
-    public var wallSeconds: Double
-    public var host: String
-    public var rank: Int
+    package var startedAt: Double
+    package var wallSeconds: Double
+    package var host: String
+    package var rank: Int
     /// The last bytes the job wrote to stderr.
-    public var stderrTail: String
+    package var stderrTail: String
     /// The first bytes of stdout, kept when stdout was not a result.
-    public var stdoutHead: String
+    package var stdoutHead: String
     /// CPU time and peak memory of the job (nil when it never ran or could not be read).
-    public var usage: ChildUsage?
+    package var usage: ChildUsage?
 
-    public init(taskID: Int64, status: Status, exitCode: Int32? = nil, signal: Int32? = nil, startedAt: Double = 0,
+    package init(taskID: Int64, status: Status, exitCode: Int32? = nil, signal: Int32? = nil, startedAt: Double = 0,
                 wallSeconds: Double = 0, host: String = "", rank: Int = 0, stderrTail: String = "", stdoutHead: String = "",
                 usage: ChildUsage? = nil) {
         self.taskID = taskID
@@ -58,7 +58,7 @@ public struct TaskOutcome: Sendable, Equatable {
         self.usage = usage
     }
 
-    public var failure: Failure? {
+    package var failure: Failure? {
         if case .failed(let f, _) = status { return f }
         return nil
     }

@@ -2,8 +2,8 @@
 /// replicate (the task's key), so it is the same on every attempt and in
 /// every run, and a replicate can be reproduced by hand. 32 bits, so it fits
 /// every library's seed (NumPy, PyTorch, Python's random).
-public enum TaskSeed {
-    public static func of(key: String) -> UInt32 {
+package enum TaskSeed {
+    package static func of(key: String) -> UInt32 {
         let hash = FNV1a.hash(key)  // folded to 32 bits
         return UInt32(truncatingIfNeeded: hash ^ (hash >> 32))
     }

@@ -3,11 +3,11 @@ import Foundation
 /// Writes a plot where `-o` says: `.svg` as is, `.png` through `rsvg-convert`
 /// (Debian's librsvg2-bin) when it is installed. The file appears complete
 /// or not at all: it is written beside its destination and renamed.
-public enum PlotFile {
-    public enum Format: Sendable { case svg, png }
+package enum PlotFile {
+    package enum Format: Sendable { case svg, png }
 
     /// The format a file name asks for.
-    public static func format(of path: String) throws(AnalysisError) -> Format {
+    package static func format(of path: String) throws(AnalysisError) -> Format {
         switch (path as NSString).pathExtension.lowercased() {
         case "svg": return .svg
         case "png": return .png
@@ -16,12 +16,12 @@ public enum PlotFile {
     }
 
     /// The `rsvg-convert` on PATH, if any.
-    public static var converter: String? {
+    package static var converter: String? {
         let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin"
         return path.split(separator: ":").map { "\($0)/rsvg-convert" }.first { FileManager.default.isExecutableFile(atPath: $0) }
     }
 
-    public static func write(svg: String, to path: String) throws(AnalysisError) {
+    package static func write(svg: String, to path: String) throws(AnalysisError) {
         let format = try format(of: path)
         let folder = (path as NSString).deletingLastPathComponent
         if !folder.isEmpty, !FileManager.default.fileExists(atPath: folder) {

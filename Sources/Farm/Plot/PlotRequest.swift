@@ -1,8 +1,8 @@
 /// What `dbtool plot` draws: which columns on which axis, which rows, and how
 /// the spread over replicates is shown.
-public struct PlotRequest: Sendable {
+package struct PlotRequest: Sendable {
     /// The three chart kinds a sweep needs.
-    public enum Kind: String, Sendable, CaseIterable {
+    package enum Kind: String, Sendable, CaseIterable {
         /// Mean of y per x, one line per series value, with the spread as a band or error bars.
         case line
         /// Every row as a point, coloured by series.
@@ -12,7 +12,7 @@ public struct PlotRequest: Sendable {
     }
 
     /// How the spread over replicates around each mean is drawn.
-    public enum Spread: String, Sendable, CaseIterable {
+    package enum Spread: String, Sendable, CaseIterable {
         /// ± one sample standard deviation.
         case sd
         /// ± one standard error of the mean.
@@ -23,20 +23,20 @@ public struct PlotRequest: Sendable {
         case none
     }
 
-    public var kind: Kind
-    public var x: String
-    public var y: String
+    package var kind: Kind
+    package var x: String
+    package var y: String
     /// The metric of a heatmap.
-    public var z: String?
-    public var series: String?
-    public var table: String?
-    public var condition: String?
-    public var spread: Spread
-    public var title: String?
-    public var width: Int
-    public var height: Int
+    package var z: String?
+    package var series: String?
+    package var table: String?
+    package var condition: String?
+    package var spread: Spread
+    package var title: String?
+    package var width: Int
+    package var height: Int
 
-    public init(
+    package init(
         kind: Kind = .line, x: String, y: String, z: String? = nil, series: String? = nil, table: String? = nil,
         condition: String? = nil, spread: Spread = .sd, title: String? = nil, width: Int = 860, height: Int = 520
     ) {

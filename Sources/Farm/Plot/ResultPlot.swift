@@ -3,14 +3,14 @@ import GRDB
 
 /// `dbtool plot`: reads a results table and draws it as an SVG document,
 /// written by farm itself so no plotting library is needed at run time.
-public struct ResultPlot {
-    public let request: PlotRequest
+package struct ResultPlot {
+    package let request: PlotRequest
     /// The SVG document.
-    public let svg: String
+    package let svg: String
     /// How many rows were drawn (rows with a NULL or non-numeric metric are left out).
-    public let rowCount: Int
+    package let rowCount: Int
 
-    public init(_ request: PlotRequest, in db: Database) throws {
+    package init(_ request: PlotRequest, in db: Database) throws {
         self.request = request
         let source = try ResultsSource(table: request.table, in: db)
         let x = try source.column(request.x, option: "--x")

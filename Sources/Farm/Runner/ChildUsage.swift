@@ -7,12 +7,12 @@ import Foundation
 /// Read from the exited child before swift-subprocess reaps it (Linux's waitid
 /// with WNOWAIT and a rusage pointer), so it is exact per job even when a
 /// worker runs several jobs at once.
-public struct ChildUsage: Sendable, Equatable {
-    public var cpuSeconds: Double
+package struct ChildUsage: Sendable, Equatable {
+    package var cpuSeconds: Double
     /// Peak resident set size in KiB (Linux reports ru_maxrss in KiB).
-    public var maxRSSKiB: Int64
+    package var maxRSSKiB: Int64
 
-    public init(cpuSeconds: Double, maxRSSKiB: Int64) {
+    package init(cpuSeconds: Double, maxRSSKiB: Int64) {
         self.cpuSeconds = cpuSeconds
         self.maxRSSKiB = maxRSSKiB
     }

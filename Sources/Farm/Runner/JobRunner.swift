@@ -20,25 +20,25 @@ import SystemPackage
 ///
 /// `run` is synchronous so the MPI worker loop stays on one thread; the child
 /// is driven by swift-subprocess on the concurrency pool meanwhile.
-public struct JobRunner: Sendable {
-    public var host: String
-    public var rank: Int
+package struct JobRunner: Sendable {
+    package var host: String
+    package var rank: Int
     /// Seconds between SIGTERM and SIGKILL when a job is stopped.
-    public var killGrace: Double
+    package var killGrace: Double
     /// The most stdout kept; more is a failed task.
-    public var stdoutLimit: Int
+    package var stdoutLimit: Int
     /// How much of stderr's end is kept.
-    public var stderrTailBytes: Int
+    package var stderrTailBytes: Int
     /// How much of a bad stdout is kept in the ledger.
-    public var stdoutHeadBytes: Int
+    package var stdoutHeadBytes: Int
     /// Kills this worker's jobs if the worker dies without stopping them (nil: no guard).
-    public var orphanGuard: OrphanGuard?
+    package var orphanGuard: OrphanGuard?
     /// This process's environment, read once: each job gets it plus its own variables.
     /// (swift-subprocess's `.inherit` parses `environ` into a dictionary at every spawn,
     /// twice for a program found through PATH: a tenth of the spawning threads' time.)
     private let inheritedEnvironment: [Environment.Key: String]
 
-    public init(host: String, rank: Int, killGrace: Double = 5, stdoutLimit: Int = 64 << 20,
+    package init(host: String, rank: Int, killGrace: Double = 5, stdoutLimit: Int = 64 << 20,
                 stderrTailBytes: Int = 4096, stdoutHeadBytes: Int = 1024) {
         self.host = host
         self.rank = rank
@@ -54,7 +54,7 @@ public struct JobRunner: Sendable {
     /// Runs `assignment`; `shouldAbort` is asked every few milliseconds and a
     /// `true` stops the job (recorded as interrupted). With the assignment's
     /// `reportKey`, the job's reports go to `reports` as they are printed.
-    public func run(_ assignment: TaskAssignment, reports: ReportSink? = nil, shouldAbort: () -> Bool) -> TaskOutcome {
+    package func run(_ assignment: TaskAssignment, reports: ReportSink? = nil, shouldAbort: () -> Bool) -> TaskOutcome {
         let done = DispatchSemaphore(value: 0)
         // A report wakes the loop at once, so it reaches the coordinator (and a prune comes back) without a poll's wait.
         let wake = DispatchSemaphore(value: 0)

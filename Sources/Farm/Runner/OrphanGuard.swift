@@ -7,13 +7,13 @@ import Foundation
 /// end of a pipe from the worker; the worker writes `+PGID` when a job starts
 /// and `-PGID` when it is gone. When the pipe reaches end-of-file (the worker
 /// is gone, however it died) the guard kills every group still listed.
-public final class OrphanGuard: @unchecked Sendable {
+package final class OrphanGuard: @unchecked Sendable {
     private let lock = NSLock()
     private let writeEnd: Int32
     private let process: Process
 
     /// Starts the guard: `executable guard`, with a pipe on its stdin.
-    public init(executable: String) throws {
+    package init(executable: String) throws {
         var fds: [Int32] = [0, 0]
         guard pipe(&fds) == 0 else { throw TransportError("cannot create the orphan guard's pipe: errno \(errno)") }
         // Neither the guard nor any job may hold the write end, or end-of-file never comes.
@@ -49,7 +49,7 @@ public final class OrphanGuard: @unchecked Sendable {
     /// The guard's side (`farmrun guard`): tracks groups from stdin until
     /// end-of-file, then kills the groups still listed. Stop signals are
     /// ignored: only its worker's end ends it.
-    public static func serve() {
+    package static func serve() {
         for number in [SIGTERM, SIGINT, SIGUSR1, SIGHUP] { signal(number, SIG_IGN) }
         var groups = Set<pid_t>()
         var pending: [UInt8] = []

@@ -2,11 +2,11 @@ import Synchronization
 
 /// The reports a fidelity job printed so far, handed from the task reading its
 /// stdout to the worker's thread, which sends them on as `report` messages.
-public final class ReportSink: Sendable {
+package final class ReportSink: Sendable {
     private let rows = Mutex<[ResultRow]>([])
     private let wake = Mutex<(@Sendable () -> Void)?>(nil)
 
-    public init() {}
+    package init() {}
 
     /// Calls `action` after each report put (the worker's loop wakes on it).
     func onPut(_ action: @escaping @Sendable () -> Void) {
@@ -19,7 +19,7 @@ public final class ReportSink: Sendable {
     }
 
     /// Every report put since the last call, in order.
-    public func take() -> [ResultRow] {
+    package func take() -> [ResultRow] {
         rows.withLock { rows in
             defer { rows.removeAll() }
             return rows

@@ -45,8 +45,8 @@ enum Watchdog {
 }
 
 /// Names of the signals a job most often dies of.
-public enum SignalName {
-    public static func of(_ signal: Int32) -> String {
+package enum SignalName {
+    package static func of(_ signal: Int32) -> String {
         switch signal {
         case SIGHUP: "SIGHUP"
         case SIGINT: "SIGINT"

@@ -4,27 +4,27 @@
 /// differ only in their replicate form one *configuration* (what early stopping
 /// ranks). Built once from the expanded sweep; indices are task indices of
 /// `Sweep`.
-public struct SearchPlan: Sendable {
-    public let fidelity: FidelitySpec
+package struct SearchPlan: Sendable {
+    package let fidelity: FidelitySpec
     /// The fidelity parameter's index in `Sweep.names`.
-    public let parameterIndex: Int
+    package let parameterIndex: Int
     /// Its values, ascending: a task's *level* is its value's position here; and each as the sweep writes it.
-    public let values: [Double]
-    public let texts: [String]
-    public let metric: MetricSpec?
-    public let asha: EarlyTermination?
+    package let values: [Double]
+    package let texts: [String]
+    package let metric: MetricSpec?
+    package let asha: EarlyTermination?
     /// Levels that are rungs (ascending, never the last level).
-    public let rungs: [Int]
+    package let rungs: [Int]
     /// Per task: its trial and level.
-    public let trialOf: [Int32]
-    public let levelOf: [UInt16]
+    package let trialOf: [Int32]
+    package let levelOf: [UInt16]
     /// Per trial: its tasks, by level ascending; its configuration and replicate.
-    public let members: [[Int32]]
-    public let configOf: [Int32]
-    public let replicateOf: [Int32]
+    package let members: [[Int32]]
+    package let configOf: [Int32]
+    package let replicateOf: [Int32]
     /// Per configuration: its trials, and its key in the ledger (parameters but the fidelity, as JSON).
-    public let trialsOf: [[Int32]]
-    public let configKeys: [String]
+    package let trialsOf: [[Int32]]
+    package let configKeys: [String]
 
     /// The plan of `sweep`, or nil without `fidelity:`; checks the search keys against the parameters.
     static func make(_ spec: SweepSpec, names: [String], combinations: [[ParameterValue]]) throws(SweepError) -> SearchPlan? {
@@ -116,10 +116,10 @@ public struct SearchPlan: Sendable {
         return rungs
     }
 
-    public var trialCount: Int { members.count }
+    package var trialCount: Int { members.count }
 
     /// The level of a reported fidelity value, if it is one of the parameter's values.
-    public func level(of value: Double) -> Int? {
+    package func level(of value: Double) -> Int? {
         var low = 0, high = values.count - 1
         while low <= high {
             let mid = (low + high) / 2
@@ -131,13 +131,13 @@ public struct SearchPlan: Sendable {
     }
 
     /// A reported value as text: as the sweep writes it when it is one of the values, else the shortest form.
-    public func text(of value: Double) -> String {
+    package func text(of value: Double) -> String {
         if let level = level(of: value) { return texts[level] }
         return value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : String(value)
     }
 
     /// Text for a fidelity value, as the parameter prints it.
-    public func valueText(_ level: Int) -> String {
+    package func valueText(_ level: Int) -> String {
         "\(fidelity.parameter)=\(texts[level])"
     }
 }

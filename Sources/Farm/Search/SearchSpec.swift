@@ -4,28 +4,28 @@ import Yams
 /// (`fidelity:`), which result key judges a configuration (`metric:`) and how
 /// hopeless ones are stopped early (`early_terminate:`). Without `fidelity:` a
 /// sweep runs one job per task, as always.
-public struct FidelitySpec: Sendable, Equatable {
+package struct FidelitySpec: Sendable, Equatable {
     /// The grid parameter that is a budget (epochs, iterations).
-    public var parameter: String
+    package var parameter: String
     /// The key the job prints in each report (the parameter's name unless told otherwise).
-    public var report: String
+    package var report: String
 
-    public init(parameter: String, report: String? = nil) {
+    package init(parameter: String, report: String? = nil) {
         self.parameter = parameter
         self.report = report ?? parameter
     }
 }
 
 /// The result key a search ranks configurations by, and which way is better.
-public struct MetricSpec: Sendable, Equatable {
-    public enum Goal: String, Sendable, CaseIterable {
+package struct MetricSpec: Sendable, Equatable {
+    package enum Goal: String, Sendable, CaseIterable {
         case minimize, maximize
     }
 
-    public var name: String
-    public var goal: Goal
+    package var name: String
+    package var goal: Goal
 
-    public init(name: String, goal: Goal) {
+    package init(name: String, goal: Goal) {
         self.name = name
         self.goal = goal
     }
@@ -34,12 +34,12 @@ public struct MetricSpec: Sendable, Equatable {
 /// Asynchronous successive halving (ASHA) over the fidelity: rungs at
 /// `min`·`eta`^k; past a rung only the best 1/`eta` of the configurations seen
 /// there go on.
-public struct EarlyTermination: Sendable, Equatable {
-    public var eta: Int
+package struct EarlyTermination: Sendable, Equatable {
+    package var eta: Int
     /// The first rung (nil: the fidelity parameter's smallest value).
-    public var minimum: Double?
+    package var minimum: Double?
 
-    public init(eta: Int = 3, minimum: Double? = nil) {
+    package init(eta: Int = 3, minimum: Double? = nil) {
         self.eta = eta
         self.minimum = minimum
     }

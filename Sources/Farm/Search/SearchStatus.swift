@@ -5,35 +5,35 @@ import GRDB
 /// the best configurations so far (their metric at the highest value they
 /// reached) and the compute spent against what the full grid costs. Read
 /// from the ledger and the results table; a model first, rendered as text.
-public struct SearchStatus: Sendable {
-    public struct Rung: Sendable, Equatable {
-        public var value: String
-        public var continued: Int
-        public var pruned: Int
+package struct SearchStatus: Sendable {
+    package struct Rung: Sendable, Equatable {
+        package var value: String
+        package var continued: Int
+        package var pruned: Int
     }
 
-    public struct Configuration: Sendable, Equatable {
+    package struct Configuration: Sendable, Equatable {
         /// The parameters but the fidelity, as JSON.
-        public var parameters: String
-        public var reached: String
-        public var metric: Double
-        public var replicates: Int
+        package var parameters: String
+        package var reached: String
+        package var metric: Double
+        package var replicates: Int
     }
 
-    public let fidelity: String
-    public let metric: MetricSpec?
-    public let rungs: [Rung]
-    public let running: Int
+    package let fidelity: String
+    package let metric: MetricSpec?
+    package let rungs: [Rung]
+    package let running: Int
     /// Report lines that could not be stored, and the tasks that printed them.
-    public let badReports: Int
-    public let tasksWithBadReports: Int
-    public let best: [Configuration]
+    package let badReports: Int
+    package let tasksWithBadReports: Int
+    package let best: [Configuration]
     /// The sum over trials of the largest value reported, every trial run to the largest value, and the grid run as separate jobs.
-    public let spent: Double
-    public let fullFidelity: Double
-    public let grid: Double
+    package let spent: Double
+    package let fullFidelity: Double
+    package let grid: Double
 
-    public init(sweep id: Int64, table: String, spec: SweepSpec, in db: Database, top: Int = 5) throws {
+    package init(sweep id: Int64, table: String, spec: SweepSpec, in db: Database, top: Int = 5) throws {
         let sweep = try Sweep(spec)
         guard let plan = sweep.search else { throw LedgerError("sweep \(table) has no fidelity") }
         fidelity = plan.fidelity.parameter
@@ -100,7 +100,7 @@ public struct SearchStatus: Sendable {
         return JSONValue.object(members.filter { $0.key != name }).jsonText
     }
 
-    public var text: String {
+    package var text: String {
         var text = ""
         if !rungs.isEmpty {
             text += "  early stopping by \(fidelity): configurations continued / pruned at each rung (\(running) trial\(running == 1 ? "" : "s") running)\n"

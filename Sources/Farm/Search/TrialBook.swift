@@ -11,22 +11,22 @@
 /// Its place is counted among the configurations decided at that rung so far
 /// (the asynchronous rule of ASHA): it goes on if it is among the best
 /// max(1, ⌊n/eta⌋) of those n. A missing or non-numeric metric ranks worst.
-public struct TrialBook: Sendable {
-    public let plan: SearchPlan
+package struct TrialBook: Sendable {
+    package let plan: SearchPlan
     /// Per task: pending (any unsettled state), done, failed or pruned.
-    public private(set) var states: [TaskState]
+    package private(set) var states: [TaskState]
     /// Per trial running now: the largest fidelity value it reported in this run.
     private var lastValue: [Int32: Double] = [:]
     /// Per configuration and rung position: each replicate's metric (NaN: missing, ranks worst).
     private var reports: [Int32: [Int: [Int: Double]]] = [:]
     /// Per configuration: the rung positions decided, and whether it was pruned.
     private var decided: [Int32: [Int: Bool]] = [:]
-    public private(set) var prunedConfigs: Set<Int32> = []
+    package private(set) var prunedConfigs: Set<Int32> = []
     /// Per rung position: the mean metrics of the configurations decided there (worst as ±infinity).
     private var competitors: [Int: [Double]] = [:]
     private let configByKey: [String: Int32]
 
-    public init(plan: SearchPlan, states: [TaskState], reports: [RungReport] = [], decisions: [RungDecision] = []) {
+    package init(plan: SearchPlan, states: [TaskState], reports: [RungReport] = [], decisions: [RungDecision] = []) {
         self.plan = plan
         self.states = states
         configByKey = Dictionary(plan.configKeys.enumerated().map { ($1, Int32($0)) }, uniquingKeysWith: { a, _ in a })
@@ -45,13 +45,13 @@ public struct TrialBook: Sendable {
     // MARK: Trials
 
     /// The task a trial runs as: its unsettled task of the largest value (nil: nothing left, or pruned).
-    public func representative(of trial: Int32) -> Int32? {
+    package func representative(of trial: Int32) -> Int32? {
         guard !prunedConfigs.contains(plan.configOf[Int(trial)]) else { return nil }
         return plan.members[Int(trial)].last { states[Int($0)] == .pending }
     }
 
     /// The level a rerun continues from: the largest done one below every unsettled one.
-    public func resumeFrom(_ trial: Int32) -> Int? {
+    package func resumeFrom(_ trial: Int32) -> Int? {
         var best: Int?
         for task in plan.members[Int(trial)] {
             switch states[Int(task)] {
@@ -64,27 +64,27 @@ public struct TrialBook: Sendable {
     }
 
     /// A trial's tasks still unsettled, up to `level`.
-    public func unsettled(_ trial: Int32, upTo level: Int) -> [Int32] {
+    package func unsettled(_ trial: Int32, upTo level: Int) -> [Int32] {
         plan.members[Int(trial)].filter { states[Int($0)] == .pending && Int(plan.levelOf[Int($0)]) <= level }
     }
 
-    public mutating func started(_ trial: Int32) {
+    package mutating func started(_ trial: Int32) {
         lastValue[trial] = nil
     }
 
-    public mutating func settle(_ task: Int32, as state: TaskState) {
+    package mutating func settle(_ task: Int32, as state: TaskState) {
         states[Int(task)] = state
     }
 
     /// What a report line of a running trial becomes.
-    public enum Verdict: Equatable, Sendable {
+    package enum Verdict: Equatable, Sendable {
         /// The row of this task (now done), at this level.
         case store(task: Int32, level: Int)
         /// Not a row: a value that is no budget, or already done (silent when `problem` is nil).
         case skip(problem: String?)
     }
 
-    public mutating func accept(_ row: ResultRow, of trial: Int32) -> Verdict {
+    package mutating func accept(_ row: ResultRow, of trial: Int32) -> Verdict {
         let key = plan.fidelity.report
         guard !row.columns.isEmpty else { return .skip(problem: "a report line that is not a JSON object") }
         guard let at = row.columns.firstIndex(of: key), let value = row.values[at].number else {
@@ -103,22 +103,22 @@ public struct TrialBook: Sendable {
     }
 
     /// The largest value a running trial reported, for messages.
-    public func lastReported(_ trial: Int32) -> Double? { lastValue[trial] }
+    package func lastReported(_ trial: Int32) -> Double? { lastValue[trial] }
 
     // MARK: Early stopping
 
-    public func rungPosition(of value: Double) -> Int? {
+    package func rungPosition(of value: Double) -> Int? {
         guard let level = plan.level(of: value) else { return nil }
         return plan.rungs.firstIndex(of: level)
     }
 
     /// Notes a replicate's metric at a rung (the first report there stands).
-    public mutating func record(config: Int32, rung: Int, replicate: Int, metric: Double?) {
+    package mutating func record(config: Int32, rung: Int, replicate: Int, metric: Double?) {
         if reports[config]?[rung]?[replicate] == nil { reports[config, default: [:]][rung, default: [:]][replicate] = metric ?? .nan }
     }
 
     /// Every decision the configuration is ready for, in rung order; `isRunning` says whether a trial runs (or is held).
-    public mutating func decide(_ config: Int32, isRunning: (Int32) -> Bool) -> [RungDecision] {
+    package mutating func decide(_ config: Int32, isRunning: (Int32) -> Bool) -> [RungDecision] {
         guard let asha = plan.asha else { return [] }
         var made: [RungDecision] = []
         for rung in plan.rungs.indices {
@@ -150,7 +150,7 @@ public struct TrialBook: Sendable {
     }
 
     /// Configurations with reports that wait for a decision (at resume, when nothing runs yet).
-    public var undecided: [Int32] {
+    package var undecided: [Int32] {
         reports.keys.filter { config in
             reports[config]!.keys.contains { decided[config]?[$0] == nil } && !prunedConfigs.contains(config)
         }.sorted()

@@ -1,7 +1,7 @@
 /// The analysis models (`SweepCoverage`, `ReplicateSummary`) as JSON, for the dashboard's Coverage and Results
 /// pages: values stay typed, so the page sorts numbers as numbers.
 extension SweepCoverage {
-    public var json: JSONValue {
+    package var json: JSONValue {
         .object([
             ("table", .string(table)),
             ("parameters", .array(parameters.map { .string($0) })),
@@ -17,7 +17,7 @@ extension SweepCoverage {
 }
 
 extension ReplicateSummary {
-    public var json: JSONValue {
+    package var json: JSONValue {
         func number(_ value: Double?) -> JSONValue { value.map { $0.isFinite ? .real($0) : .null } ?? .null }
         return .object([
             ("table", .string(table)),

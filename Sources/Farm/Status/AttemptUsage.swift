@@ -3,22 +3,22 @@ import GRDB
 /// The dashboard's Attempts page: what a sweep's attempts cost, by outcome and host — how many, their wall
 /// and CPU time and peak memory (from `farm_attempt`, the kernel's rusage of each job) — so a slow node or
 /// a memory-hungry failure shows at a glance.
-public struct AttemptUsage: Sendable {
-    public struct Group: Sendable {
-        public var outcome: String
-        public var host: String
-        public var attempts: Int
-        public var wallMean: Double?
-        public var wallMax: Double?
-        public var cpuMean: Double?
-        public var cpuTotal: Double?
-        public var rssMaxKiB: Int?
+package struct AttemptUsage: Sendable {
+    package struct Group: Sendable {
+        package var outcome: String
+        package var host: String
+        package var attempts: Int
+        package var wallMean: Double?
+        package var wallMax: Double?
+        package var cpuMean: Double?
+        package var cpuTotal: Double?
+        package var rssMaxKiB: Int?
     }
 
-    public var table: String
-    public var groups: [Group]
+    package var table: String
+    package var groups: [Group]
 
-    public init(sweep: Int64, table: String, in db: Database) throws {
+    package init(sweep: Int64, table: String, in db: Database) throws {
         self.table = table
         groups = try Row.fetchAll(db, sql: """
             SELECT a.outcome, coalesce(a.host, '?'), count(*), avg(a.wall_seconds), max(a.wall_seconds),
@@ -32,7 +32,7 @@ public struct AttemptUsage: Sendable {
         }
     }
 
-    public var json: JSONValue {
+    package var json: JSONValue {
         func number(_ value: Double?) -> JSONValue { value.map { .real(($0 * 1000).rounded() / 1000) } ?? .null }
         return .object([
             ("table", .string(table)),

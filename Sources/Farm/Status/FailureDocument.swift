@@ -4,36 +4,36 @@ import GRDB
 /// `farmrun status`), each task with what it takes to understand and reproduce it: its failure class,
 /// exit status or signal, attempts, stderr's tail, stdout's head and the command as a shell line. Job text
 /// stays a JSON string; the page shows it as text.
-public struct FailureDocument: Sendable {
-    public struct Task: Sendable {
-        public var taskID: Int64
-        public var parameters: String
-        public var replicate: Int
-        public var state: String
-        public var failureClass: String?
-        public var error: String?
-        public var exitStatus: Int?
-        public var signal: Int?
-        public var failures: Int
-        public var host: String?
-        public var finishedAt: Double?
-        public var stderrTail: String?
-        public var stdoutHead: String?
-        public var command: String?
+package struct FailureDocument: Sendable {
+    package struct Task: Sendable {
+        package var taskID: Int64
+        package var parameters: String
+        package var replicate: Int
+        package var state: String
+        package var failureClass: String?
+        package var error: String?
+        package var exitStatus: Int?
+        package var signal: Int?
+        package var failures: Int
+        package var host: String?
+        package var finishedAt: Double?
+        package var stderrTail: String?
+        package var stdoutHead: String?
+        package var command: String?
     }
 
-    public struct Group: Sendable {
-        public var cause: String
-        public var tasks: [Task]
+    package struct Group: Sendable {
+        package var cause: String
+        package var tasks: [Task]
     }
 
-    public var table: String
-    public var groups: [Group]
+    package var table: String
+    package var groups: [Group]
     /// Failed tasks beyond `limit`, left out.
-    public var omitted: Int
+    package var omitted: Int
 
     /// The failures of the sweep writing `table`, at most `limit` tasks (most recent first).
-    public init(sweep: Int64, table: String, limit: Int = 500, in db: Database) throws {
+    package init(sweep: Int64, table: String, limit: Int = 500, in db: Database) throws {
         self.table = table
         let rows = try Row.fetchAll(db, sql: """
             SELECT id, params, replicate, state, failure, error, exit_status, signal, failures, host, finished_at,
@@ -65,7 +65,7 @@ public struct FailureDocument: Sendable {
         return ShellQuote.line(items.compactMap { if case .string(let s) = $0 { s } else { nil } })
     }
 
-    public var json: JSONValue {
+    package var json: JSONValue {
         func text(_ value: String?) -> JSONValue { value.map { .string($0) } ?? .null }
         func int(_ value: Int?) -> JSONValue { value.map { .integer(Int64($0)) } ?? .null }
         return .object([

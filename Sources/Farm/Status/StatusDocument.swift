@@ -6,49 +6,49 @@ import GRDB
 /// tasks running now, with the lease holder. A model read once from the
 /// database (read-only), rendered as JSON; numbers stay numbers and job text
 /// stays a JSON string, so nothing has to parse formatted text.
-public struct StatusDocument: Sendable {
-    public struct Running: Sendable, Equatable {
-        public var taskID: Int64
-        public var parameters: String
-        public var host: String?
-        public var rank: Int?
-        public var startedAt: Double?
+package struct StatusDocument: Sendable {
+    package struct Running: Sendable, Equatable {
+        package var taskID: Int64
+        package var parameters: String
+        package var host: String?
+        package var rank: Int?
+        package var startedAt: Double?
     }
 
     /// A failure cause (stderr's last line, or farm's error) and how many tasks it ended.
-    public struct Cause: Sendable, Equatable {
-        public var text: String
-        public var count: Int
+    package struct Cause: Sendable, Equatable {
+        package var text: String
+        package var count: Int
     }
 
-    public struct Sweep: Sendable {
-        public var table: String
-        public var total: Int
-        public var counts: [TaskState: Int]
+    package struct Sweep: Sendable {
+        package var table: String
+        package var total: Int
+        package var counts: [TaskState: Int]
         /// Tasks done per minute over the last ten minutes (nil: too few).
-        public var ratePerMinute: Double?
-        public var causes: [Cause]
-        public var running: [Running]
+        package var ratePerMinute: Double?
+        package var causes: [Cause]
+        package var running: [Running]
 
         /// Seconds until the tasks left (pending and running) are done at the recent rate (nil: no rate yet).
-        public var etaSeconds: Double? {
+        package var etaSeconds: Double? {
             let left = (counts[.pending] ?? 0) + (counts[.running] ?? 0)
             guard let ratePerMinute, ratePerMinute > 0 else { return left == 0 ? 0 : nil }
             return Double(left) / ratePerMinute * 60
         }
     }
 
-    public var database: String
-    public var lease: Lease?
-    public var sweeps: [Sweep]
-    public var generatedAt: Double
+    package var database: String
+    package var lease: Lease?
+    package var sweeps: [Sweep]
+    package var generatedAt: Double
 
-    public init(database: String, table: String? = nil, now: Double = Date().timeIntervalSince1970) throws {
+    package init(database: String, table: String? = nil, now: Double = Date().timeIntervalSince1970) throws {
         self = try Store.openForReading(database).read { db in try StatusDocument(database: database, table: table, now: now, in: db) }
     }
 
     /// The document of the database `db` reads (named `database` in it).
-    public init(database: String, table: String? = nil, now: Double = Date().timeIntervalSince1970, in db: Database) throws {
+    package init(database: String, table: String? = nil, now: Double = Date().timeIntervalSince1970, in db: Database) throws {
         self.database = database
         generatedAt = now
         guard try LedgerSchema.exists(in: db) else {
@@ -86,7 +86,7 @@ public struct StatusDocument: Sendable {
                      running: running)
     }
 
-    public var json: JSONValue {
+    package var json: JSONValue {
         func number(_ value: Double?) -> JSONValue { value.map { .real(($0 * 1000).rounded() / 1000) } ?? .null }
         let sweeps = self.sweeps.map { sweep -> JSONValue in
             .object([
@@ -116,5 +116,5 @@ public struct StatusDocument: Sendable {
         (try? JSONParser.parseOne(Array(text.utf8))) ?? .string(text)
     }
 
-    public var jsonText: String { json.jsonText + "\n" }
+    package var jsonText: String { json.jsonText + "\n" }
 }

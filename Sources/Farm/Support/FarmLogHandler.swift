@@ -5,22 +5,22 @@ import Logging
 /// progress and notices carry a timestamp, errors are one plain line
 /// (`farmrun: …`) like every other error the tools print. No terminal control
 /// characters, no metadata noise.
-public struct FarmLogHandler: LogHandler {
-    public var logLevel: Logger.Level
-    public var metadata: Logger.Metadata = [:]
+package struct FarmLogHandler: LogHandler {
+    package var logLevel: Logger.Level
+    package var metadata: Logger.Metadata = [:]
     private let program: String
 
-    public init(program: String, level: Logger.Level) {
+    package init(program: String, level: Logger.Level) {
         self.program = program
         self.logLevel = level
     }
 
-    public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+    package subscript(metadataKey key: String) -> Logger.Metadata.Value? {
         get { metadata[key] }
         set { metadata[key] = newValue }
     }
 
-    public func log(event: LogEvent) {
+    package func log(event: LogEvent) {
         let message = event.message
         switch event.level {
         case .error, .critical:

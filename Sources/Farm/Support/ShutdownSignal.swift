@@ -5,11 +5,11 @@ import Synchronization
 /// signals, Ctrl-C) and remembers the first one, so the coordinator can stop
 /// handing out tasks, let running jobs finish until the grace deadline, commit
 /// and exit. The handler only stores a number; all work happens in the loops.
-public enum ShutdownSignal {
+package enum ShutdownSignal {
     private static let received = Atomic<Int32>(0)
 
     /// Installs the handlers (and ignores SIGPIPE, so a closed pipe is an error, not death).
-    public static func install() {
+    package static func install() {
         signal(SIGPIPE, SIG_IGN)
         for sig in [SIGTERM, SIGINT, SIGUSR1] {
             signal(sig) { number in
@@ -19,18 +19,18 @@ public enum ShutdownSignal {
     }
 
     /// The first stop signal received, if any.
-    public static var pending: Int32? {
+    package static var pending: Int32? {
         let value = received.load(ordering: .relaxed)
         return value == 0 ? nil : value
     }
 
     /// Forgets a received signal (tests run several farms in one process).
-    public static func reset() {
+    package static func reset() {
         received.store(0, ordering: .relaxed)
     }
 
     /// Pretends `number` arrived (tests, and a worker's report of its own signal).
-    public static func raise(_ number: Int32) {
+    package static func raise(_ number: Int32) {
         _ = received.compareExchange(expected: 0, desired: number, ordering: .relaxed)
     }
 }

@@ -6,9 +6,9 @@ import Darwin
 
 /// Raw standard input and output, without Foundation's buffering layers:
 /// `dbtool` reads a whole JSON document and writes large CSV results.
-public enum StandardStreams {
+package enum StandardStreams {
     /// Reads standard input to its end.
-    public static func readAllInput() -> [UInt8] {
+    package static func readAllInput() -> [UInt8] {
         var bytes: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 1 << 16)
         while true {
@@ -22,7 +22,7 @@ public enum StandardStreams {
     }
 
     /// Writes all of `buffer` to standard output.
-    public static func writeOutput(_ buffer: UnsafeRawBufferPointer) {
+    package static func writeOutput(_ buffer: UnsafeRawBufferPointer) {
         var offset = 0
         while offset < buffer.count {
             let n = write(1, buffer.baseAddress! + offset, buffer.count - offset)
@@ -30,13 +30,13 @@ public enum StandardStreams {
         }
     }
 
-    public static func writeOutput(_ text: String) {
+    package static func writeOutput(_ text: String) {
         var text = text
         text.withUTF8 { writeOutput(UnsafeRawBufferPointer($0)) }
     }
 
     /// Writes one line to standard error.
-    public static func writeError(_ line: String) {
+    package static func writeError(_ line: String) {
         var text = line.hasSuffix("\n") ? line : line + "\n"
         text.withUTF8 { buffer in
             var offset = 0

@@ -2,8 +2,8 @@
 /// print on a terminal: control characters, which could retitle the window or
 /// clear the screen (`\u{1b}]0;…\u{07}`, `\u{1b}[2J`), are shown as `\x1b`-style
 /// escapes, so a hostile job's output reads as the text it is.
-public enum VisibleText {
-    public static func of(_ text: String) -> String {
+package enum VisibleText {
+    package static func of(_ text: String) -> String {
         guard text.unicodeScalars.contains(where: isControl) else { return text }
         var out = ""
         out.reserveCapacity(text.utf8.count + 8)

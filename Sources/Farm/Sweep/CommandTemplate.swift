@@ -6,18 +6,18 @@
 /// other braces are literal (`{"a": 1}` stays), and `{{`/`}}` around a name
 /// write a literal brace. An identifier-shaped `{name}` that names nothing is
 /// an error, because it is almost always a typo.
-public struct CommandTemplate: Sendable, Equatable {
+package struct CommandTemplate: Sendable, Equatable {
     enum Piece: Sendable, Equatable {
         case literal(String)
         case placeholder(String)
     }
 
     let arguments: [[Piece]]
-    public let source: [String]
+    package let source: [String]
 
-    public static let builtinNames = ["replicate", "task"]
+    package static let builtinNames = ["replicate", "task"]
 
-    public init(_ argv: [String], parameters: [String]) throws(SweepError) {
+    package init(_ argv: [String], parameters: [String]) throws(SweepError) {
         guard let first = argv.first, !first.isEmpty else {
             throw SweepError("the command is empty; give the program and its arguments, e.g. [python3, job.py, \"{x}\"]")
         }
@@ -80,14 +80,14 @@ public struct CommandTemplate: Sendable, Equatable {
     }
 
     /// The names this template uses.
-    public var placeholders: Set<String> {
+    package var placeholders: Set<String> {
         var names = Set<String>()
         for argument in arguments { for case .placeholder(let n) in argument { names.insert(n) } }
         return names
     }
 
     /// The argv of one task.
-    public func render(_ value: (String) -> String) -> [String] {
+    package func render(_ value: (String) -> String) -> [String] {
         arguments.map { pieces in
             if pieces.count == 1 {
                 switch pieces[0] {

@@ -5,11 +5,11 @@
 /// Grammar (lowest precedence first): `or`/`||`, `and`/`&&`, `not`/`!`,
 /// comparisons (`< <= > >= == = !=`), `+ -`, `* / %`, unary `-`, then
 /// numbers, quoted strings, `true`/`false`, parameter names and parentheses.
-public struct Constraint: Sendable {
-    public let source: String
+package struct Constraint: Sendable {
+    package let source: String
     let root: Node
     /// The parameters the condition reads.
-    public let names: Set<String>
+    package let names: Set<String>
 
     indirect enum Node: Sendable {
         case number(Double)
@@ -35,7 +35,7 @@ public struct Constraint: Sendable {
     }
 
     /// Parses `source`, checking every name against `parameters`.
-    public init(_ source: String, parameters: [String]) throws(SweepError) {
+    package init(_ source: String, parameters: [String]) throws(SweepError) {
         self.source = source
         var parser = ConstraintParser(source: source)
         let root = try parser.parseExpression()
@@ -63,7 +63,7 @@ public struct Constraint: Sendable {
     }
 
     /// Whether a combination passes; `lookup` gives a parameter's value.
-    public func accepts(_ lookup: (String) -> ParameterValue) throws(SweepError) -> Bool {
+    package func accepts(_ lookup: (String) -> ParameterValue) throws(SweepError) -> Bool {
         let value = try evaluate(root, lookup)
         guard case .boolean(let b) = value else {
             throw SweepError("where \"\(source)\" gives \(value.kind), not true/false; write a comparison such as s < t")

@@ -3,7 +3,7 @@ import Foundation
 /// A sampled parameter's law: `uniform(a, b)`, `loguniform(a, b)`, `randint(a, b)` (both ends
 /// included) or `choice(x, y, …)`. A point of the unit cube (Sobol or random) becomes a value by
 /// the distribution's inverse: one coordinate per sampled parameter.
-public enum Distribution: Sendable, Equatable, CustomStringConvertible {
+package enum Distribution: Sendable, Equatable, CustomStringConvertible {
     case uniform(Double, Double)
     case logUniform(Double, Double)
     case randomInteger(Int64, Int64)
@@ -12,7 +12,7 @@ public enum Distribution: Sendable, Equatable, CustomStringConvertible {
     static let names = ["uniform", "loguniform", "randint", "choice"]
 
     /// Parses `name(args)`; nil if `text` is not shaped like a call (so it is a plain value).
-    public static func parse(_ text: String, parameter: String) throws(SweepError) -> Distribution? {
+    package static func parse(_ text: String, parameter: String) throws(SweepError) -> Distribution? {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
         guard let open = trimmed.firstIndex(of: "("), trimmed.hasSuffix(")"), open != trimmed.startIndex else { return nil }
         let name = String(trimmed[..<open]).trimmingCharacters(in: .whitespaces)
@@ -54,7 +54,7 @@ public enum Distribution: Sendable, Equatable, CustomStringConvertible {
     }
 
     /// The value at `u` in [0, 1): the distribution's quantile function.
-    public func value(at u: Double) -> ParameterValue {
+    package func value(at u: Double) -> ParameterValue {
         switch self {
         case let .uniform(a, b):
             return .real(a + u * (b - a))
@@ -68,7 +68,7 @@ public enum Distribution: Sendable, Equatable, CustomStringConvertible {
         }
     }
 
-    public var description: String {
+    package var description: String {
         switch self {
         case let .uniform(a, b): return "uniform(\(Self.text(a)), \(Self.text(b)))"
         case let .logUniform(a, b): return "loguniform(\(Self.text(a)), \(Self.text(b)))"

@@ -2,8 +2,8 @@ import Foundation
 import GRDB
 
 /// `farmrun --dry-run`: what a sweep would run, without running it.
-public enum DryRun {
-    public static func describe(_ spec: SweepSpec, database: String?, firstCommands: Int = 5) throws -> String {
+package enum DryRun {
+    package static func describe(_ spec: SweepSpec, database: String?, firstCommands: Int = 5) throws -> String {
         let sweep = try Sweep(spec)
         var text = "sweep \(spec.table): \(sweep.taskCount) tasks (\(sweep.combinations.count) combinations × \(spec.replicates) replicate\(spec.replicates == 1 ? "" : "s"))\n"
         if !spec.parameters.isEmpty {

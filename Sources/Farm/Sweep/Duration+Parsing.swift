@@ -2,8 +2,8 @@ import Foundation
 
 /// Durations as users write them in sweeps and options: `90`, `90s`, `30m`,
 /// `2h`, `1h30m`, `1d`, or Slurm's `HH:MM:SS`.
-public enum DurationText {
-    public static func seconds(_ text: String, what: String) throws(SweepError) -> Double {
+package enum DurationText {
+    package static func seconds(_ text: String, what: String) throws(SweepError) -> Double {
         let t = text.trimmingCharacters(in: .whitespaces).lowercased()
         if let n = Double(t), n >= 0 { return n }
         if t.contains(":") {
@@ -39,7 +39,7 @@ public enum DurationText {
     }
 
     /// A short human form: 45s, 12m05s, 3h02m.
-    public static func format(_ seconds: Double) -> String {
+    package static func format(_ seconds: Double) -> String {
         guard seconds.isFinite, seconds >= 0 else { return "?" }
         let s = Int(seconds.rounded())
         if s < 60 { return "\(s)s" }

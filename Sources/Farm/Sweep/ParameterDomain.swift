@@ -4,13 +4,13 @@ import Foundation
 /// with a step like bash's `{25..400..25}` (written `25..400..25`), or a
 /// distribution to sample (`loguniform(1e-4, 1e-1)`; then `values` is empty and
 /// the sweep's `method` draws the points).
-public struct ParameterDomain: Sendable, Equatable {
-    public var name: String
-    public var values: [ParameterValue]
-    public var distribution: Distribution?
+package struct ParameterDomain: Sendable, Equatable {
+    package var name: String
+    package var values: [ParameterValue]
+    package var distribution: Distribution?
 
     /// A sampled parameter.
-    public init(name: String, distribution: Distribution) throws(SweepError) {
+    package init(name: String, distribution: Distribution) throws(SweepError) {
         try Self.check(name: name)
         self.name = name
         self.values = []
@@ -26,7 +26,7 @@ public struct ParameterDomain: Sendable, Equatable {
         }
     }
 
-    public init(name: String, values: [ParameterValue]) throws(SweepError) {
+    package init(name: String, values: [ParameterValue]) throws(SweepError) {
         try Self.check(name: name)
         guard !values.isEmpty else {
             throw SweepError("parameter \(name) has no values; give a list or a range such as 1..10")
@@ -41,13 +41,13 @@ public struct ParameterDomain: Sendable, Equatable {
     }
 
     /// The domain as a sweep file writes it: the distribution, or how many values.
-    public var summary: String {
+    package var summary: String {
         distribution.map(\.description) ?? "\(values.count) value\(values.count == 1 ? "" : "s")"
     }
 
     /// Parses the command-line form: `name=a,b,c` (a list), `name=25..400..25` (a range) or
     /// `name=loguniform(1e-4,1e-1)` (a distribution).
-    public init(option: String) throws(SweepError) {
+    package init(option: String) throws(SweepError) {
         guard let eq = option.firstIndex(of: "="), eq != option.startIndex else {
             throw SweepError("-p \(option): write a parameter as name=a,b,c (a list) or name=25..400..25 (a range)")
         }
@@ -67,7 +67,7 @@ public struct ParameterDomain: Sendable, Equatable {
     }
 
     /// The values of `text` if it is a range `start..end` or `start..end..step`; nil if it is not range-shaped.
-    public static func range(_ text: String, name: String) throws(SweepError) -> [ParameterValue]? {
+    package static func range(_ text: String, name: String) throws(SweepError) -> [ParameterValue]? {
         let parts = text.components(separatedBy: "..")
         guard parts.count == 2 || parts.count == 3 else { return nil }
         let trimmed = parts.map { $0.trimmingCharacters(in: .whitespaces) }

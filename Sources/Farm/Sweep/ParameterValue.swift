@@ -1,11 +1,11 @@
 /// One value a sweep parameter takes: a whole number, a real or a string.
-public enum ParameterValue: Sendable, Hashable, CustomStringConvertible {
+package enum ParameterValue: Sendable, Hashable, CustomStringConvertible {
     case integer(Int64)
     case real(Double)
     case text(String)
 
     /// Reads a value as a user wrote it: a whole number, a real, else text.
-    public init(parsing text: String) {
+    package init(parsing text: String) {
         if let i = Int64(text) {
             self = .integer(i)
         } else if let d = Double(text), d.isFinite, text.first.map({ $0.isNumber || $0 == "-" || $0 == "." || $0 == "+" }) == true {
@@ -16,7 +16,7 @@ public enum ParameterValue: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// The text that replaces `{name}` in a command.
-    public var description: String {
+    package var description: String {
         switch self {
         case .integer(let i): return String(i)
         case .real(let d): return ParameterValue.shortest(d)
@@ -25,7 +25,7 @@ public enum ParameterValue: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// The value stored in a results column.
-    public var sqlValue: SQLValue {
+    package var sqlValue: SQLValue {
         switch self {
         case .integer(let i): return .integer(i)
         case .real(let d): return .real(d)
@@ -34,7 +34,7 @@ public enum ParameterValue: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// The value as JSON (used in task keys and the ledger).
-    public var json: JSONValue {
+    package var json: JSONValue {
         switch self {
         case .integer(let i): return .integer(i)
         case .real(let d): return .real(d)
@@ -43,7 +43,7 @@ public enum ParameterValue: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// A JSON value from the ledger back as a parameter value.
-    public init?(json: JSONValue) {
+    package init?(json: JSONValue) {
         switch json {
         case .integer(let i): self = .integer(i)
         case .real(let d): self = .real(d)

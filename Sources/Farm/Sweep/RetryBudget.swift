@@ -13,45 +13,45 @@ import Yams
 /// crash (1/k when k tasks were running), and its budget is 2 unless the map
 /// names it, so that hard kills of a whole farm never fail innocent tasks
 /// while a task that keeps killing its rank is quarantined after three crashes.
-public struct RetryBudget: Sendable, Equatable, CustomStringConvertible, ExpressibleByIntegerLiteral {
+package struct RetryBudget: Sendable, Equatable, CustomStringConvertible, ExpressibleByIntegerLiteral {
     /// The budget of every class the map does not name.
-    public var `default`: Int
+    package var `default`: Int
     /// Budgets named per class.
-    public var perClass: [TaskOutcome.Failure: Int]
+    package var perClass: [TaskOutcome.Failure: Int]
 
     /// The budget of `lost` when the map does not name it.
-    public static let defaultLost = 2
+    package static let defaultLost = 2
     /// The classes a map may name.
-    public static let classes: [TaskOutcome.Failure] = [.timeout, .signal, .exit, .output, .spawn, .lost]
+    package static let classes: [TaskOutcome.Failure] = [.timeout, .signal, .exit, .output, .spawn, .lost]
 
-    public init(_ retries: Int = 0, perClass: [TaskOutcome.Failure: Int] = [:]) {
+    package init(_ retries: Int = 0, perClass: [TaskOutcome.Failure: Int] = [:]) {
         self.default = retries
         self.perClass = perClass
     }
 
-    public init(integerLiteral value: Int) {
+    package init(integerLiteral value: Int) {
         self.init(value)
     }
 
     /// The retries allowed after failures of `failure`'s class.
-    public func budget(for failure: TaskOutcome.Failure) -> Int {
+    package func budget(for failure: TaskOutcome.Failure) -> Int {
         if let n = perClass[failure] { return n }
         return failure == .lost ? RetryBudget.defaultLost : self.default
     }
 
     /// Whether a task whose failures of each class are `counts` may run again.
-    public func allows(_ counts: FailureCounts) -> Bool {
+    package func allows(_ counts: FailureCounts) -> Bool {
         for (failure, n) in counts.counts where n > budget(for: failure) { return false }
         return counts.lostShare <= Double(budget(for: .lost)) + 1e-9
     }
 
     /// The same budget with every class raised to at least `minimum`.
-    public func raised(to minimum: Int) -> RetryBudget {
+    package func raised(to minimum: Int) -> RetryBudget {
         RetryBudget(max(self.default, minimum), perClass: perClass.mapValues { max($0, minimum) })
     }
 
     /// `2`, or `{timeout: 0, exit: 2, default: 1}` (the YAML a sweep file holds).
-    public var description: String {
+    package var description: String {
         guard !perClass.isEmpty else { return String(self.default) }
         let named = RetryBudget.classes.compactMap { c in perClass[c].map { "\(c.rawValue): \($0)" } }
         return "{" + (named + ["default: \(self.default)"]).joined(separator: ", ") + "}"
@@ -78,7 +78,7 @@ public struct RetryBudget: Sendable, Equatable, CustomStringConvertible, Express
     }
 
     /// Reads `--retries`: `2`, or `exit=2,timeout=0[,default=1]`.
-    public init(parsing text: String) throws(SweepError) {
+    package init(parsing text: String) throws(SweepError) {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
         if let n = Int(trimmed) {
             guard n >= 0 else { throw SweepError("--retries must be 0 or more (got \(text))") }
@@ -134,23 +134,23 @@ public struct RetryBudget: Sendable, Equatable, CustomStringConvertible, Express
 
 /// A task's failures so far, per class, and its share of the crashes it was
 /// lost in: what its retry budget is checked against.
-public struct FailureCounts: Sendable, Equatable {
-    public var counts: [TaskOutcome.Failure: Int] = [:]
+package struct FailureCounts: Sendable, Equatable {
+    package var counts: [TaskOutcome.Failure: Int] = [:]
     /// The sum of 1/k over the crashes it was lost in (k tasks were running each time).
-    public var lostShare: Double = 0
+    package var lostShare: Double = 0
     /// How many crashes it was lost in.
-    public var lostRuns: Int = 0
+    package var lostRuns: Int = 0
 
-    public init(counts: [TaskOutcome.Failure: Int] = [:], lostShare: Double = 0, lostRuns: Int = 0) {
+    package init(counts: [TaskOutcome.Failure: Int] = [:], lostShare: Double = 0, lostRuns: Int = 0) {
         self.counts = counts
         self.lostShare = lostShare
         self.lostRuns = lostRuns
     }
 
     /// Failures of every class but `lost` (what FARM_ATTEMPT counts).
-    public var total: Int { counts.values.reduce(0, +) }
+    package var total: Int { counts.values.reduce(0, +) }
 
-    public var isEmpty: Bool { counts.isEmpty && lostRuns == 0 }
+    package var isEmpty: Bool { counts.isEmpty && lostRuns == 0 }
 
     /// The JSON the ledger keeps in farm_task.failure_counts: {"exit": 2, "timeout": 1}.
     var jsonText: String {

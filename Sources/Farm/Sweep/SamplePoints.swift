@@ -1,6 +1,6 @@
 /// How a sweep chooses its points: every combination of list and range values (`grid`), or
 /// `samples` points drawn over the sampled parameters (`random`, `sobol`) crossed with the grid.
-public enum SampleMethod: String, Sendable, Equatable, CaseIterable {
+package enum SampleMethod: String, Sendable, Equatable, CaseIterable {
     case grid, random, sobol
 }
 

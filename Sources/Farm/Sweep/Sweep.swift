@@ -5,22 +5,22 @@ import Foundation
 /// this expansion; a task's identity (its key) is its table, parameter values
 /// and replicate, never its command line, so fixing a typo in the command
 /// does not re-run finished work.
-public struct Sweep: Sendable {
-    public let spec: SweepSpec
-    public let template: CommandTemplate
-    public let constraint: Constraint?
+package struct Sweep: Sendable {
+    package let spec: SweepSpec
+    package let template: CommandTemplate
+    package let constraint: Constraint?
     /// Parameter names in the order the spec gives them.
-    public let names: [String]
+    package let names: [String]
     /// Combinations that pass `where`, each a value per name.
-    public let combinations: [[ParameterValue]]
+    package let combinations: [[ParameterValue]]
     /// With `method: random` or `sobol`: the sampled parameters' values (in spec order) of each point.
-    public let points: [[ParameterValue]]
+    package let points: [[ParameterValue]]
     /// With `fidelity:`, how tasks group into trials and configurations.
-    public let search: SearchPlan?
+    package let search: SearchPlan?
     /// Indices of `names` sorted by name, for keys that do not depend on order.
     private let sortedNameIndices: [Int]
 
-    public init(_ spec: SweepSpec) throws(SweepError) {
+    package init(_ spec: SweepSpec) throws(SweepError) {
         try ResultsTable.validateForSweep(spec.table)
         guard spec.replicates >= 1 else { throw SweepError("replicates must be at least 1") }
         let names = spec.parameters.map(\.name)
@@ -103,7 +103,7 @@ public struct Sweep: Sendable {
         search = try SearchPlan.make(spec, names: names, combinations: combinations)
     }
 
-    public var taskCount: Int { combinations.count * spec.replicates }
+    package var taskCount: Int { combinations.count * spec.replicates }
 
     /// The points of a sampled sweep, checking that method, samples and distributions agree.
     static func samplePoints(_ spec: SweepSpec) throws(SweepError) -> [[ParameterValue]] {
@@ -128,12 +128,12 @@ public struct Sweep: Sendable {
 
     /// The combination and replicate (1-based) of task `index`.
     @inline(__always)
-    public func address(of index: Int) -> (combination: Int, replicate: Int) {
+    package func address(of index: Int) -> (combination: Int, replicate: Int) {
         (index / spec.replicates, index % spec.replicates + 1)
     }
 
     /// A task's identity: its parameter values (sorted by name) and replicate.
-    public func key(of index: Int) -> String {
+    package func key(of index: Int) -> String {
         let (c, r) = address(of: index)
         var text = "{"
         let values = combinations[c]
@@ -149,19 +149,19 @@ public struct Sweep: Sendable {
     }
 
     /// The parameter values of task `index` as a JSON object (for the ledger).
-    public func parametersJSON(of index: Int) -> String {
+    package func parametersJSON(of index: Int) -> String {
         let values = combinations[address(of: index).combination]
         return JSONValue.object(names.enumerated().map { ($1, values[$0].json) }).jsonText
     }
 
     /// The parameter values of task `index`, in spec order.
-    public func parameters(of index: Int) -> [(name: String, value: ParameterValue)] {
+    package func parameters(of index: Int) -> [(name: String, value: ParameterValue)] {
         let values = combinations[address(of: index).combination]
         return names.enumerated().map { ($1, values[$0]) }
     }
 
     /// The argv of task `index` whose ledger id is `taskID`.
-    public func argv(of index: Int, taskID: Int64) -> [String] {
+    package func argv(of index: Int, taskID: Int64) -> [String] {
         let (c, r) = address(of: index)
         let values = combinations[c]
         return template.render { name in

@@ -1,11 +1,11 @@
 /// Why a sweep (a YAML file or `-p`/`--where` options) cannot be run. Every
 /// case is found before anything runs and names the input and the fix.
-public struct SweepError: FarmError, Equatable {
-    public var message: String
+package struct SweepError: FarmError, Equatable {
+    package var message: String
 
-    public init(_ message: String) {
+    package init(_ message: String) {
         self.message = message
     }
 
-    public var description: String { message }
+    package var description: String { message }
 }

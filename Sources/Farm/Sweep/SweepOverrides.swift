@@ -1,21 +1,21 @@
 /// Sweep settings given on farmrun's command line. With a sweep file they
 /// override the file's values; without one they are the whole sweep.
-public struct SweepOverrides: Sendable {
-    public var command: [String] = []
-    public var parameters: [String] = []
-    public var condition: String?
-    public var replicates: Int?
-    public var table: String?
-    public var timeout: String?
-    public var retries: RetryBudget?
-    public var method: String?
-    public var samples: Int?
-    public var seed: UInt64?
+package struct SweepOverrides: Sendable {
+    package var command: [String] = []
+    package var parameters: [String] = []
+    package var condition: String?
+    package var replicates: Int?
+    package var table: String?
+    package var timeout: String?
+    package var retries: RetryBudget?
+    package var method: String?
+    package var samples: Int?
+    package var seed: UInt64?
 
-    public init() {}
+    package init() {}
 
     /// The spec to run: the file's (if any) with these overrides applied.
-    public func apply(to file: SweepSpec?) throws(SweepError) -> SweepSpec {
+    package func apply(to file: SweepSpec?) throws(SweepError) -> SweepSpec {
         var spec: SweepSpec
         if let file {
             spec = file

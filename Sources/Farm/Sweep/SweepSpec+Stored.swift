@@ -1,7 +1,7 @@
 /// The spec a ledger stored (`SweepSpec.jsonText`) read back, so `farmrun
 /// status` can name a sweep's parameters and write a sweep of what is missing.
 extension SweepSpec {
-    public init(storedJSON text: String) throws {
+    package init(storedJSON text: String) throws {
         guard case .object(let members) = try JSONParser.parseOne(Array(text.utf8)) else {
             throw LedgerError("the ledger's sweep spec is not a JSON object")
         }

@@ -4,29 +4,29 @@ import Yams
 /// What a user asks for: a command template, parameters with their values, an
 /// optional `where`, replicates, and per-task limits. Read from a YAML file or
 /// from `farmrun` options; both forms give the same spec.
-public struct SweepSpec: Sendable, Equatable {
-    public var command: [String]
-    public var table: String
-    public var parameters: [ParameterDomain]
-    public var condition: String?
-    public var replicates: Int
+package struct SweepSpec: Sendable, Equatable {
+    package var command: [String]
+    package var table: String
+    package var parameters: [ParameterDomain]
+    package var condition: String?
+    package var replicates: Int
     /// Per-task time limit in seconds (nil: none).
-    public var timeout: Double?
+    package var timeout: Double?
     /// How many times a failed task is run again, per failure class.
-    public var retries: RetryBudget
+    package var retries: RetryBudget
     /// How points are chosen: the grid, or `samples` points over the sampled parameters.
-    public var method: SampleMethod = .grid
-    public var samples: Int?
+    package var method: SampleMethod = .grid
+    package var samples: Int?
     /// The random method's seed (Sobol points need none).
-    public var seed: UInt64 = 0
+    package var seed: UInt64 = 0
     /// The parameter that is a training budget: tasks differing only in it run as one job (see `FidelitySpec`).
-    public var fidelity: FidelitySpec?
-    public var metric: MetricSpec?
-    public var earlyTerminate: EarlyTermination?
+    package var fidelity: FidelitySpec?
+    package var metric: MetricSpec?
+    package var earlyTerminate: EarlyTermination?
 
-    public static let defaultTable = "results"
+    package static let defaultTable = "results"
 
-    public init(command: [String], table: String = SweepSpec.defaultTable, parameters: [ParameterDomain],
+    package init(command: [String], table: String = SweepSpec.defaultTable, parameters: [ParameterDomain],
                 condition: String? = nil, replicates: Int = 1, timeout: Double? = nil, retries: RetryBudget = 0) {
         self.command = command
         self.table = table
@@ -41,7 +41,7 @@ public struct SweepSpec: Sendable, Equatable {
                             "fidelity", "metric", "early_terminate"]
 
     /// Reads a sweep file.
-    public static func load(path: String) throws(SweepError) -> SweepSpec {
+    package static func load(path: String) throws(SweepError) -> SweepSpec {
         let text: String
         do {
             text = try String(contentsOfFile: path, encoding: .utf8)
@@ -57,7 +57,7 @@ public struct SweepSpec: Sendable, Equatable {
     }
 
     /// Parses the YAML text of a sweep.
-    public static func parse(yaml: String) throws(SweepError) -> SweepSpec {
+    package static func parse(yaml: String) throws(SweepError) -> SweepSpec {
         let root: Node?
         do {
             root = try Yams.compose(yaml: yaml)
@@ -189,7 +189,7 @@ public struct SweepSpec: Sendable, Equatable {
     }
 
     /// The spec as JSON, as the ledger stores it.
-    public var jsonText: String {
+    package var jsonText: String {
         var members: [(key: String, value: JSONValue)] = [
             ("command", .array(command.map { .string($0) })),
             ("table", .string(table)),

@@ -3,15 +3,15 @@ import Foundation
 /// `farmrun check`: proves that every rank of an allocation can start, reach
 /// rank 0 and be answered, before a long sweep relies on it. Each rank sends
 /// its host name; rank 0 answers each with `stop` and lists who it heard from.
-public enum ClusterCheck {
+package enum ClusterCheck {
     /// One rank as rank 0 heard it.
-    public struct Member: Sendable, Equatable {
-        public var rank: Int
-        public var host: String
+    package struct Member: Sendable, Equatable {
+        package var rank: Int
+        package var host: String
     }
 
     /// Rank 0's side: waits for every other rank (at most `timeout` seconds in all).
-    public static func gather(_ transport: any Transport, ownHost: String, timeout: Double = 60) throws -> [Member] {
+    package static func gather(_ transport: any Transport, ownHost: String, timeout: Double = 60) throws -> [Member] {
         var members = [Member(rank: transport.rank, host: ownHost)]
         var waiting = Set(transport.workerRanks)
         let deadline = Date(timeIntervalSinceNow: timeout)
@@ -30,7 +30,7 @@ public enum ClusterCheck {
     }
 
     /// A worker rank's side: says hello and waits for rank 0's answer.
-    public static func answer(_ transport: any Transport, host: String) throws {
+    package static func answer(_ transport: any Transport, host: String) throws {
         try transport.send(.ready(host: host), to: 0)
         while true {
             if let envelope = try transport.receive(timeout: 1), case .stop = envelope.message { return }
@@ -38,7 +38,7 @@ public enum ClusterCheck {
     }
 
     /// "3 ranks on 2 hosts: node1 (ranks 0, 1), node2 (rank 2)"
-    public static func describe(_ members: [Member]) -> String {
+    package static func describe(_ members: [Member]) -> String {
         var byHost: [(host: String, ranks: [Int])] = []
         for member in members {
             if let i = byHost.firstIndex(where: { $0.host == member.host }) {
@@ -57,7 +57,7 @@ public enum ClusterCheck {
 extension ClusterCheck {
     /// Runs the check in this process: under MPI every rank takes part and rank 0
     /// returns the report; alone, it says that MPI was not used.
-    public static func run(timeout: Double) throws -> String? {
+    package static func run(timeout: Double) throws -> String? {
         let host = ProcessInfo.processInfo.hostName
         guard MPITransport.isLaunchedByMPI else {
             return "not started by mpirun or srun: farmrun would run alone with local slots on \(host)\n"

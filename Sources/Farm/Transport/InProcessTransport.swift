@@ -3,21 +3,21 @@ import Foundation
 /// Endpoints that talk through memory: the coordinator and its worker threads
 /// in one process. Used for single-process mode (`--jobs N`), for rank 0's own
 /// local slot, and to test the coordinator and worker logic without `mpirun`.
-public final class InProcessNetwork: Sendable {
+package final class InProcessNetwork: Sendable {
     private let mailboxes: [Int: Mailbox]
 
     /// A network with a coordinator (rank 0) and workers at `workerRanks`.
-    public init(workerRanks: [Int]) {
+    package init(workerRanks: [Int]) {
         var boxes: [Int: Mailbox] = [0: Mailbox()]
         for rank in workerRanks { boxes[rank] = Mailbox() }
         mailboxes = boxes
         self.workerRanks = workerRanks
     }
 
-    public let workerRanks: [Int]
+    package let workerRanks: [Int]
 
     /// The endpoint of `rank`.
-    public func endpoint(_ rank: Int) -> InProcessTransport {
+    package func endpoint(_ rank: Int) -> InProcessTransport {
         InProcessTransport(rank: rank, network: self, workerRanks: rank == 0 ? workerRanks : [])
     }
 
@@ -30,9 +30,9 @@ public final class InProcessNetwork: Sendable {
 }
 
 /// One endpoint of an `InProcessNetwork`.
-public final class InProcessTransport: Transport, Sendable {
-    public let rank: Int
-    public let workerRanks: [Int]
+package final class InProcessTransport: Transport, Sendable {
+    package let rank: Int
+    package let workerRanks: [Int]
     private let network: InProcessNetwork
 
     init(rank: Int, network: InProcessNetwork, workerRanks: [Int]) {
@@ -41,11 +41,11 @@ public final class InProcessTransport: Transport, Sendable {
         self.workerRanks = workerRanks
     }
 
-    public func send(_ message: Message, to destination: Int) throws {
+    package func send(_ message: Message, to destination: Int) throws {
         try network.deliver(Envelope(source: rank, message: message), to: destination)
     }
 
-    public func receive(timeout: Double) throws -> Envelope? {
+    package func receive(timeout: Double) throws -> Envelope? {
         network.mailbox(rank).take(timeout: timeout)
     }
 }

@@ -10,24 +10,24 @@ import Foundation
 /// `MPI_Iprobe` with short sleeps that back off to 1 ms, so a waiting rank
 /// does not busy-spin a core that jobs need (OpenMPI's blocking calls poll at
 /// full speed when ranks outnumber cores).
-public final class MPITransport: Transport {
-    public let rank: Int
-    public let size: Int
+package final class MPITransport: Transport {
+    package let rank: Int
+    package let size: Int
     /// Extra local endpoints (rank 0's own slots), merged into `receive`.
     private let local: InProcessTransport?
-    public let workerRanks: [Int]
+    package let workerRanks: [Int]
     private static let tag: Int32 = 7
     /// libmpi's calls and handles (loaded by `init`).
     private let mpi: farm_mpi_api
 
     /// Whether this process was started by `mpirun`/`srun --mpi=pmix` (so MPI can be initialised).
-    public static var isLaunchedByMPI: Bool {
+    package static var isLaunchedByMPI: Bool {
         let env = ProcessInfo.processInfo.environment
         return env["OMPI_COMM_WORLD_SIZE"] != nil || env["PMIX_RANK"] != nil || env["PMI_RANK"] != nil
     }
 
     /// Initialises MPI. `local` adds in-process slots to rank 0's workers.
-    public init(localSlots: InProcessNetwork? = nil) throws {
+    package init(localSlots: InProcessNetwork? = nil) throws {
         var mpi = farm_mpi_api()
         if let failure = farm_mpi_load(&mpi) {
             throw TransportError("cannot load OpenMPI: \(String(cString: failure)); install openmpi-bin (or load your cluster's OpenMPI module) so that \(FARM_MPI_LIBRARY) is found")
@@ -51,17 +51,17 @@ public final class MPITransport: Transport {
     }
 
     /// Shuts MPI down; call once, after the last message.
-    public func finalize() {
+    package func finalize() {
         _ = mpi.finalize()
     }
 
     /// Ends every rank at once (used when the coordinator fails hard).
-    public func abort(code: Int32) -> Never {
+    package func abort(code: Int32) -> Never {
         _ = mpi.abort(mpi.comm_world, code)
         exit(code)
     }
 
-    public func send(_ message: Message, to destination: Int) throws {
+    package func send(_ message: Message, to destination: Int) throws {
         if destination >= size, let local {
             try local.send(message, to: destination)
             return
@@ -73,7 +73,7 @@ public final class MPITransport: Transport {
         guard rc == MPI_SUCCESS else { throw TransportError("MPI_Send to rank \(destination) failed (code \(rc))") }
     }
 
-    public func receive(timeout: Double) throws -> Envelope? {
+    package func receive(timeout: Double) throws -> Envelope? {
         let start = DispatchTime.now().uptimeNanoseconds
         let limit = UInt64(max(0, timeout) * 1e9)
         var pause: UInt32 = 20  // microseconds

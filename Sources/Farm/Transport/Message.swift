@@ -7,7 +7,7 @@
 /// takes held tasks back (each one dropped is answered by `retracted`). In a
 /// fidelity sweep a running job's reports travel as `report`s before its
 /// outcome, and `prune` stops a job early stopping gave up on.
-public enum Message: Sendable, Equatable {
+package enum Message: Sendable, Equatable {
     /// Worker → coordinator: idle, send a task.
     case ready(host: String)
     /// Coordinator → worker: run this task.
@@ -31,11 +31,11 @@ public enum Message: Sendable, Equatable {
 }
 
 /// A message with the rank that sent it.
-public struct Envelope: Sendable, Equatable {
-    public var source: Int
-    public var message: Message
+package struct Envelope: Sendable, Equatable {
+    package var source: Int
+    package var message: Message
 
-    public init(source: Int, message: Message) {
+    package init(source: Int, message: Message) {
         self.source = source
         self.message = message
     }

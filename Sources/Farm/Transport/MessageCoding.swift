@@ -1,8 +1,8 @@
 /// A compact binary form of `Message`: a tag byte, then fixed-width integers
 /// and length-prefixed UTF-8. Results travel as typed values, so rank 0 never
 /// parses JSON.
-public enum MessageCoding {
-    public static func encode(_ message: Message) -> [UInt8] {
+package enum MessageCoding {
+    package static func encode(_ message: Message) -> [UInt8] {
         var w = ByteWriter()
         switch message {
         case .ready(let host):
@@ -44,7 +44,7 @@ public enum MessageCoding {
         return w.bytes
     }
 
-    public static func decode(_ bytes: [UInt8]) throws -> Message {
+    package static func decode(_ bytes: [UInt8]) throws -> Message {
         var r = ByteReader(bytes: bytes)
         switch try r.u8() {
         case 1: return .ready(host: try r.string())

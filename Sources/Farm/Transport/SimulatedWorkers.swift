@@ -7,21 +7,21 @@ import Foundation
 /// per second, hence how many ranks it can serve.
 ///
 /// Single-threaded: an answer is queued when the task is sent.
-public final class SimulatedWorkers: Transport {
-    public let rank = 0
-    public let workerRanks: [Int]
+package final class SimulatedWorkers: Transport {
+    package let rank = 0
+    package let workerRanks: [Int]
     private var inbox: FIFOQueue<Envelope>
     /// How many tasks were answered.
-    public private(set) var answered = 0
+    package private(set) var answered = 0
     /// When the first task was sent (seconds since 1970), for the resume-cost figure.
-    public private(set) var firstAssignAt: Double?
+    package private(set) var firstAssignAt: Double?
 
-    public init(workers: Int) {
+    package init(workers: Int) {
         workerRanks = Array(1...max(1, workers))
         inbox = FIFOQueue(workerRanks.map { Envelope(source: $0, message: .ready(host: "simulated")) })
     }
 
-    public func send(_ message: Message, to destination: Int) throws {
+    package func send(_ message: Message, to destination: Int) throws {
         guard case .assign(let assignment) = message else { return }
         if firstAssignAt == nil { firstAssignAt = Date().timeIntervalSince1970 }
         answered += 1
@@ -31,7 +31,7 @@ public final class SimulatedWorkers: Transport {
         inbox.append(Envelope(source: destination, message: .outcome(outcome)))
     }
 
-    public func receive(timeout: Double) throws -> Envelope? {
+    package func receive(timeout: Double) throws -> Envelope? {
         inbox.popFirst()
     }
 }

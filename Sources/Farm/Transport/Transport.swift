@@ -4,7 +4,7 @@
 ///
 /// A transport is used from one thread at a time (MPI's "funneled" model):
 /// the coordinator's loop, or one worker's loop.
-public protocol Transport: AnyObject {
+package protocol Transport: AnyObject {
     /// This endpoint's rank.
     var rank: Int { get }
     /// The ranks of the workers this endpoint's coordinator serves (empty on a worker).
@@ -17,8 +17,8 @@ public protocol Transport: AnyObject {
 }
 
 /// Errors in moving messages between ranks.
-public struct TransportError: FarmError {
-    public var message: String
-    public init(_ message: String) { self.message = message }
-    public var description: String { message }
+package struct TransportError: FarmError {
+    package var message: String
+    package init(_ message: String) { self.message = message }
+    package var description: String { message }
 }

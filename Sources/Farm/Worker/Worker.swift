@@ -5,7 +5,7 @@ import Foundation
 /// told to stop. While a job runs it keeps listening for `abort`, and holds
 /// the tasks the coordinator hands out ahead (see `Message`), so the next one
 /// starts without a round trip.
-public final class Worker {
+package final class Worker {
     private let transport: any Transport
     private let runner: JobRunner
     /// Whether this worker reacts to the process's own stop signals (an MPI
@@ -17,7 +17,7 @@ public final class Worker {
     private var reportedSignal = false
     private var signalledAt: Date?
 
-    public init(transport: any Transport, runner: JobRunner, watchesSignals: Bool, selfAbortAfter: Double = 30) {
+    package init(transport: any Transport, runner: JobRunner, watchesSignals: Bool, selfAbortAfter: Double = 30) {
         self.transport = transport
         self.runner = runner
         self.watchesSignals = watchesSignals
@@ -25,7 +25,7 @@ public final class Worker {
     }
 
     /// Serves tasks until the coordinator says stop.
-    public func run() throws {
+    package func run() throws {
         try transport.send(.ready(host: runner.host), to: 0)
         // Tasks handed out ahead while a job runs, started in order the moment it ends.
         var held = FIFOQueue<TaskAssignment>([])
