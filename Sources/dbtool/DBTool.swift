@@ -75,29 +75,7 @@ struct Insert: ParsableCommand {
         var closed: DatabaseQueue?
         try reportingErrors(database: database) {
             let rows = try ResultRow.parseAll(StandardStreams.readAllInput())
-            let existed = FileManager.default.fileExists(atPath: database)
-            do {
-                let queue = try Store.openForWriting(database)
-                try queue.inTransaction(.immediate) { db in
-                    let name = try ResultsTable.defaultName(explicit: table, in: db)
-                    let writer = try ResultsTable(name: name, in: db)
-                    var reported = Set<String>()
-                    for row in rows {
-                        let (named, renames) = row.namedForStorage()
-                        for rename in renames where reported.insert(rename.key).inserted {
-                            StandardStreams.writeError("dbtool: \(rename)")
-                        }
-                        try writer.prepare(for: named, addColumns: addColumns, in: db)
-                        try writer.insert(named, in: db)
-                    }
-                    return .commit
-                }
-                try queue.close()
-                closed = queue
-            } catch {
-                if !existed { Store.removeFiles(of: database) }
-                throw error
-            }
+            closed = try RowInsert.insert(rows, into: database, table: table, addColumns: addColumns) { StandardStreams.writeError("dbtool: \($0)") }
         }
         return closed
     }
@@ -116,16 +94,7 @@ struct InsertManual: ParsableCommand {
 
     func run() throws {
         try reportingErrors(database: database) {
-            let insert = try ManualInsert(arguments: values)
-            guard FileManager.default.fileExists(atPath: database) else {
-                throw StoreError.cannotOpen(path: database, reason: "no such file; insert_manual needs an existing table")
-            }
-            let queue = try Store.openForWriting(database)
-            try queue.inTransaction(.immediate) { db in
-                let name = try ResultsTable.defaultName(explicit: table, in: db)
-                try insert.insert(into: name, in: db)
-                return .commit
-            }
+            try RowInsert.insert(try ManualInsert(arguments: values), into: database, table: table)
         }
     }
 }

@@ -45,6 +45,12 @@ package struct CoordinatorReport: Sendable, Equatable {
         return JSONValue.object(members).jsonText + "\n"
     }
 
+    /// The summary of a run that ended before it coordinated anything (bad sweep, lease held): the same
+    /// JSON writer, with only `exit` and `done_this_run`.
+    package static func earlyExitSummary(_ code: Int32) -> String {
+        JSONValue.object([("exit", .integer(Int64(code))), ("done_this_run", .integer(0))]).jsonText + "\n"
+    }
+
     /// 0 all tasks done (or pruned); 75 stopped with tasks left (resubmit); 1 finished but some failed for good.
     package var exitCode: Int32 {
         if remaining > 0 { return ExitStatus.tasksLeft }

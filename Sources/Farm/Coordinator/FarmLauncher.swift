@@ -130,7 +130,7 @@ package enum FarmLauncher {
         } catch {
             logger.error("\(ErrorText.line(for: error, database: configuration.database))")
             try? WorkerShutdown.stopAll(transport)
-            writeSummary("{\"exit\":\(ExitStatus.usage),\"done_this_run\":0}\n", to: configuration.summaryPath, logger: logger)
+            writeSummary(CoordinatorReport.earlyExitSummary(ExitStatus.usage), to: configuration.summaryPath, logger: logger)
             return (ExitStatus.usage, false)
         }
         defer { try? ledger.close() }
@@ -150,7 +150,7 @@ package enum FarmLauncher {
         } catch {
             logger.error("\(ErrorText.line(for: error, database: configuration.database))")
             try? WorkerShutdown.stopAll(transport)
-            writeSummary("{\"exit\":\(ExitStatus.tasksLeft),\"done_this_run\":0}\n", to: configuration.summaryPath, logger: logger)
+            writeSummary(CoordinatorReport.earlyExitSummary(ExitStatus.tasksLeft), to: configuration.summaryPath, logger: logger)
             return (ExitStatus.tasksLeft, false)
         }
         do {
