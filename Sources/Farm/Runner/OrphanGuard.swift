@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Makes sure a worker's jobs die with it. Each job runs in a session of its
 /// own (so its whole process group can be stopped), which also means a worker
@@ -7,9 +8,11 @@ import Foundation
 /// end of a pipe from the worker; the worker writes `+PGID` when a job starts
 /// and `-PGID` when it is gone. When the pipe reaches end-of-file (the worker
 /// is gone, however it died) the guard kills every group still listed.
-package final class OrphanGuard: @unchecked Sendable {
-    private let lock = NSLock()
-    private let writeEnd: Int32
+/// (It stays on `Foundation.Process`: swift-subprocess runs a child within a scope that awaits its end,
+/// and the guard must outlive every such scope, for the worker's whole life.)
+package final class OrphanGuard: Sendable {
+    /// The pipe's write end; the lock keeps two jobs' lines from interleaving.
+    private let writeEnd: Mutex<Int32>
     private let process: Process
 
     /// Starts the guard: `executable guard`, with a pipe on its stdin.
@@ -30,7 +33,7 @@ package final class OrphanGuard: @unchecked Sendable {
         process.environment = environment
         try process.run()
         close(fds[0])
-        writeEnd = fds[1]
+        writeEnd = Mutex(fds[1])
     }
 
     /// The job whose process group is `pgid` started.
@@ -40,10 +43,10 @@ package final class OrphanGuard: @unchecked Sendable {
     func ended(_ pgid: pid_t) { send("-\(pgid)\n") }
 
     private func send(_ line: String) {
-        lock.lock()
-        defer { lock.unlock() }
-        var line = line
-        line.withUTF8 { buffer in _ = write(writeEnd, buffer.baseAddress, buffer.count) }
+        writeEnd.withLock { fd in
+            var line = line
+            line.withUTF8 { buffer in _ = write(fd, buffer.baseAddress, buffer.count) }
+        }
     }
 
     /// The guard's side (`farmrun guard`): tracks groups from stdin until
