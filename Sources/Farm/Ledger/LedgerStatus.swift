@@ -70,25 +70,20 @@ package enum LedgerStatus {
     }
 
     private static func sweepReport(_ id: Int64, table: String, spec: String, options: Options, now: Double, in db: Database) throws -> String {
-        var counts: [TaskState: Int] = [:]
-        for row in try Row.fetchAll(db, sql: "SELECT state, count(*) FROM farm_task WHERE sweep_id = ? GROUP BY state", arguments: [id]) {
-            if let state = TaskState(rawValue: row[0]) { counts[state] = row[1] }
-        }
-        let total = counts.values.reduce(0, +)
+        // The numbers are the model's (the JSON document's too); this is their text rendering.
+        let model = try StatusDocument.sweep(id, table: table, now: now, in: db)
+        let counts = model.counts
+        let total = model.total
         let done = counts[.done] ?? 0
         let failed = counts[.failed] ?? 0
         let percent = String(format: "%.1f", Double(done) / Double(max(total, 1)) * 100)
-        var text = "sweep \(table): \(total) tasks: \(done) done (\(percent)%), \(failed) failed, \(counts[.pruned].map { "\($0) pruned, " } ?? "")\(counts[.running] ?? 0) running, \(counts[.pending] ?? 0) pending\n"
+        let pruned = (counts[.pruned] ?? 0) > 0 ? "\(counts[.pruned] ?? 0) pruned, " : ""
+        var text = "sweep \(table): \(total) tasks: \(done) done (\(percent)%), \(failed) failed, \(pruned)\(counts[.running] ?? 0) running, \(counts[.pending] ?? 0) pending\n"
         if options.progressBar {
             text += "  " + ProgressBar.text(done: done, failed: failed, total: total) + " \(percent)%\n"
         }
-        let window = try Row.fetchOne(db, sql: """
-            SELECT count(*), min(finished_at), max(finished_at) FROM farm_task
-            WHERE sweep_id = ? AND state = \(TaskState.done.sql) AND finished_at >= ?
-            """, arguments: [id, now - 600])
-        if let window, let recent: Int = window[0], recent > 1, let first: Double = window[1], let last: Double = window[2] {
-            let span = max(last - first, 1)
-            text += "  rate: \(String(format: "%.1f", Double(recent - 1) / span * 60)) tasks/min over the last \(DurationText.format(span))\n"
+        if let rate = model.ratePerMinute, let span = model.rateWindowSeconds {
+            text += "  rate: \(String(format: "%.1f", rate)) tasks/min over the last \(DurationText.format(span))\n"
         }
         let storedSpec = try? SweepSpec(storedJSON: spec)
         if let storedSpec, storedSpec.fidelity != nil {
@@ -99,7 +94,7 @@ package enum LedgerStatus {
             text += "  coverage by \(options.coverage.joined(separator: " and ")):\n" + coverage.text.split(separator: "\n", omittingEmptySubsequences: false)
                 .map { $0.isEmpty ? "" : "  " + $0 }.joined(separator: "\n")
         }
-        let causes = try FailureCauses(sweep: id, in: db).causes
+        let causes = model.causes
         if !causes.isEmpty {
             text += "  failures by cause (last line of stderr, or farm's error):\n"
             let width = String(causes[0].count).count

@@ -27,6 +27,8 @@ package struct StatusDocument: Sendable {
         package var counts: [TaskState: Int]
         /// Tasks done per minute over the last ten minutes (nil: too few).
         package var ratePerMinute: Double?
+        /// The span the rate was measured over (first to last done task of the window).
+        package var rateWindowSeconds: Double?
         package var causes: [Cause]
         package var running: [Running]
 
@@ -65,6 +67,7 @@ package struct StatusDocument: Sendable {
         // Counts and the recent rate in one scan of the sweep's tasks (the scan is most of a status read's cost).
         var counts: [TaskState: Int] = Dictionary(uniqueKeysWithValues: TaskState.allCases.map { ($0, 0) })
         var rate: Double?
+        var window: Double?
         var failures = 0
         for row in try Row.fetchAll(db, sql: """
             SELECT state, count(*), sum(finished_at >= ?), min(CASE WHEN finished_at >= ? THEN finished_at END), max(finished_at),
@@ -75,13 +78,14 @@ package struct StatusDocument: Sendable {
             counts[state] = row[1]
             if state != .done { failures += row[5] as Int? ?? 0 }
             if state == .done, let recent: Int = row[2], recent > 1, let first: Double = row[3], let last: Double = row[4] {
+                window = max(last - first, 1)
                 rate = Double(recent - 1) / max(last - first, 1) * 60
             }
         }
         let running = try Row.fetchAll(db, sql: """
             SELECT id, params, host, rank, started_at FROM farm_task WHERE sweep_id = ? AND state = \(TaskState.running.sql) ORDER BY started_at LIMIT 1000
             """, arguments: [id]).map { Running(taskID: $0[0], parameters: $0[1], host: $0[2], rank: $0[3], startedAt: $0[4]) }
-        return Sweep(table: table, total: counts.values.reduce(0, +), counts: counts, ratePerMinute: rate,
+        return Sweep(table: table, total: counts.values.reduce(0, +), counts: counts, ratePerMinute: rate, rateWindowSeconds: window,
                      causes: failures == 0 ? [] : try FailureCauses(sweep: id, in: db).causes.map { Cause(text: $0.text, count: $0.count) },
                      running: running)
     }
