@@ -50,6 +50,19 @@ struct SlurmFarmTests {
         #expect(processes(containing: hold).isEmpty)
     }
 
+    /// `srun --mpi=none -n 3 farmrun …`: three farmruns that are not one MPI job stop at once with one line
+    /// naming the fix, and nothing runs.
+    @Test func srunWithoutPMIxIsRefusedWithOneLineAndRunsNothing() throws {
+        let folder = TemporaryFolder()
+        let db = folder.file("r.db")
+        let r = try runProcess(["srun", "--mpi=none", "-n", "3", Binaries.farmrun, "--db", db, "-p", "x=1..10", "--", "/bin/echo", "{\"x\": {x}}"],
+                               environment: Slurm.environment)
+        #expect(r.status != 0)
+        let lines = (r.stdout + r.stderr).split(separator: "\n").filter { $0.contains("srun --mpi=pmix") }
+        #expect(lines.count == 1, "\(r.stdout)\n\(r.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: db))
+    }
+
     @Test func warnedSweepUnderSrunIsCompletedByResubmission() async throws {
         try await warnedSweepIsCompletedByItsResubmittedChain(launcher: "srun")
     }

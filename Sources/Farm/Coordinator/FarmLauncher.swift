@@ -38,6 +38,11 @@ package struct RunConfiguration: Sendable {
 /// coordinates `jobs` local worker threads. Returns the exit status.
 package enum FarmLauncher {
     package static func run(_ configuration: RunConfiguration, logger: Logger) -> Int32 {
+        let environment = ProcessInfo.processInfo.environment
+        if let problem = LaunchCheck.problem(environment: environment) {
+            if LaunchCheck.speaks(environment: environment) { logger.error("\(problem)") }
+            return ExitStatus.usage
+        }
         ShutdownSignal.install()
         let host = ProcessInfo.processInfo.hostName
         let orphanGuard = startGuard(configuration, logger: logger)
