@@ -122,7 +122,7 @@ import Testing
         #expect(try scalar(db, "SELECT failure FROM farm_task") == "timeout")
         // Killed, not run to its end (the ledger's wall time; on a loaded machine the farm around it may take longer).
         #expect(try scalar(db, "SELECT wall_seconds < 300 FROM farm_task") == 1)
-        #expect(processes(containing: marker).isEmpty)
+        try await waitUntilNoProcess(containing: marker)
     }
 
     @Test func backgroundChildOfAFinishedJobIsNotLeftRunning() async throws {
@@ -135,7 +135,7 @@ import Testing
             """)
         let db = folder.file("r.db")
         #expect(await runFarm(try config(db, ["python3", job], params: ["x=1"])) == 0)
-        #expect(processes(containing: marker).isEmpty)
+        try await waitUntilNoProcess(containing: marker)
     }
 
     @Test func jobReadsDevNullAsStdinAndGetsItsEnvironment() async throws {

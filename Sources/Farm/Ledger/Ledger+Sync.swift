@@ -28,10 +28,10 @@ extension Ledger {
             let count = try Int.fetchOne(db, sql: "SELECT count(*) FROM farm_task WHERE sweep_id = ?", arguments: [sweepID]) ?? 0
             var known = TaskKeyIndex<Known>(capacity: count)
             let cursor = try Row.fetchCursor(db, sql: """
-                SELECT id, key, state, failures, failure_counts, failure, lost, lost_share FROM farm_task WHERE sweep_id = ?
+                SELECT id, key, \(TaskState.codeSQL), failures, failure_counts, failure, lost, lost_share FROM farm_task WHERE sweep_id = ?
                 """, arguments: [sweepID])
             while let row = try cursor.next() {
-                let s: String = row[2]
+                let code: Int = row[2]
                 let failures: Int = row[3]
                 let id: Int64 = row[0]
                 if failures > 0 || (row[6] as Int) > 0 {
@@ -42,7 +42,7 @@ extension Ledger {
                     }
                     failuresByID[id] = counts
                 }
-                known.insert(Known(id: id, state: TaskState(rawValue: s) ?? .pending), for: row[1])
+                known.insert(Known(id: id, state: TaskState.allCases[code]), for: row[1])
             }
             let insert = try db.makeStatement(sql: "INSERT INTO farm_task (sweep_id, key, params, replicate) VALUES (?, ?, ?, ?)")
             var ids = [Int64](repeating: 0, count: sweep.taskCount)

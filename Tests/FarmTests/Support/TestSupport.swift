@@ -105,6 +105,13 @@ func processes(containing marker: String) -> [pid_t] {
     pids(containing: marker)
 }
 
+/// Waits until no process's command line contains `marker`. A SIGKILLed group's processes end a moment
+/// after the signal (the kernel tears them down asynchronously), so "none left" is a state to wait for;
+/// the bound is far below the jobs' own 300 s, so a process farm failed to kill still fails the test.
+func waitUntilNoProcess(containing marker: String, timeout: Double = 30) async throws {
+    try await waitFor("every process of \(marker) to end", timeout: timeout) { processes(containing: marker).isEmpty }
+}
+
 /// A small Python job for tests, written into `folder`.
 func writeJob(_ folder: TemporaryFolder, _ source: String, name: String = "job.py") -> String {
     let path = folder.file(name)
