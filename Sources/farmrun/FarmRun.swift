@@ -49,6 +49,8 @@ struct Run: ParsableCommand {
     var method: String?
     @Option(help: "Points to draw with --method sobol or random; raising it later adds points and keeps done tasks.") var samples: Int?
     @Option(help: "The seed of --method random (default 0).") var seed: UInt64?
+    @Option(help: ArgumentHelp("An environment variable for every job, NAME=VALUE; the value may name parameters like the command ({x}, {task}). Repeatable; adds to the sweep file's env:.", valueName: "NAME=VALUE"))
+    var env: [String] = []
     @Option(help: "The results table (default: the sweep file's, else results).") var table: String?
     @Option(help: "Per-task time limit, e.g. 30m, 90s, 01:00:00.") var timeout: String?
     @Option(help: ArgumentHelp("How often a failed task is run again: a number, or per failure class, e.g. exit=2,timeout=0,default=1.",
@@ -113,6 +115,7 @@ struct Run: ParsableCommand {
         overrides.method = method
         overrides.samples = samples
         overrides.seed = seed
+        overrides.environment = env
         overrides.table = table
         overrides.timeout = timeout
         overrides.retries = try retries.map { text throws(SweepError) in try RetryBudget(parsing: text) }
@@ -252,48 +255,5 @@ struct Guard: ParsableCommand {
 
     func run() throws {
         OrphanGuard.serve()
-    }
-}
-
-struct Simulate: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "simulate",
-        abstract: "Coordinator-only benchmark: the real ledger and commits, workers that answer at once.",
-        discussion: """
-            Runs a sweep of --tasks tasks (-p i=1..N) into --db with simulated workers that
-            spawn nothing, and prints dispatch+commit decisions per second, the time to the
-            first dispatch (the resume cost on a ledger that is partly done) and peak RSS.
-            Used by bench/coordinator.sh.
-            """,
-        shouldDisplay: false)
-
-    @Option(help: "The results database.") var db: String
-    @Option(help: "Tasks in the sweep.") var tasks: Int = 1_000_000
-    @Option(help: "Simulated worker ranks.") var workers: Int = 64
-    @Option(help: "Dispatch at most this many tasks, then stop.") var maxTasks: Int?
-    @Option(help: "Results per commit.") var batchSize: Int = 256
-
-    func run() throws {
-        LoggingSystem.bootstrap { _ in FarmLogHandler(program: "farmrun", level: .warning) }
-        guard tasks >= 1, workers >= 1, batchSize >= 1 else {
-            StandardStreams.writeError("farmrun: --tasks, --workers and --batch-size must be at least 1")
-            throw ExitCode(ExitStatus.usage)
-        }
-        var options = CoordinatorOptions()
-        options.progressInterval = nil
-        options.maxTasks = maxTasks
-        options.batchSize = batchSize
-        let spec: SweepSpec
-        do {
-            spec = SweepSpec(command: ["/bin/true", "{i}"], table: "simulated",
-                             parameters: [try ParameterDomain(option: "i=1..\(tasks)")])
-        } catch {
-            StandardStreams.writeError("farmrun: " + ErrorText.line(for: error))
-            throw ExitCode(ExitStatus.usage)
-        }
-        let configuration = RunConfiguration(spec: spec, database: db, options: options)
-        let result = CoordinatorSimulation.run(configuration, workers: workers, logger: Logger(label: "farmrun"))
-        StandardStreams.writeOutput(result.line + "\n")
-        if result.exitCode != 0 && result.exitCode != ExitStatus.tasksLeft { throw ExitCode(result.exitCode) }
     }
 }

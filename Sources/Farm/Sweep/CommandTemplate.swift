@@ -17,14 +17,15 @@ package struct CommandTemplate: Sendable, Equatable {
 
     package static let builtinNames = ["replicate", "task"]
 
-    package init(_ argv: [String], parameters: [String]) throws(SweepError) {
+    /// `context` names the template in messages (default: `command argument "…"`).
+    package init(_ argv: [String], parameters: [String], context: String? = nil) throws(SweepError) {
         guard let first = argv.first, !first.isEmpty else {
             throw SweepError("the command is empty; give the program and its arguments, e.g. [python3, job.py, \"{x}\"]")
         }
         let known = Set(parameters + CommandTemplate.builtinNames)
         var parsed: [[Piece]] = []
         for argument in argv {
-            parsed.append(try CommandTemplate.parse(argument, known: known, parameters: parameters))
+            parsed.append(try CommandTemplate.parse(argument, known: known, parameters: parameters, context: context))
         }
         if case .placeholder = parsed[0].first, parsed[0].count == 1 {
             // Allowed: the program itself may be a parameter.
@@ -33,7 +34,7 @@ package struct CommandTemplate: Sendable, Equatable {
         source = argv
     }
 
-    static func parse(_ argument: String, known: Set<String>, parameters: [String]) throws(SweepError) -> [Piece] {
+    static func parse(_ argument: String, known: Set<String>, parameters: [String], context: String? = nil) throws(SweepError) -> [Piece] {
         var pieces: [Piece] = []
         var literal = ""
         let chars = Array(argument)
@@ -56,7 +57,7 @@ package struct CommandTemplate: Sendable, Equatable {
                     let name = String(chars[(i + 1)..<close])
                     guard known.contains(name) else {
                         let hint = parameters.isEmpty ? "the sweep has no parameters" : "parameters: \(parameters.joined(separator: ", "))"
-                        throw SweepError("command argument \"\(argument)\": placeholder {\(name)} names no parameter (\(hint); also {replicate} and {task}); fix it, or write {{\(name)}} for a literal brace")
+                        throw SweepError("\(context ?? "command argument \"\(argument)\""): placeholder {\(name)} names no parameter (\(hint); also {replicate} and {task}); fix it, or write {{\(name)}} for a literal brace")
                     }
                     if !literal.isEmpty { pieces.append(.literal(literal)); literal = "" }
                     pieces.append(.placeholder(name))

@@ -8,6 +8,8 @@ import Foundation
 package struct Sweep: Sendable {
     package let spec: SweepSpec
     package let template: CommandTemplate
+    /// The `env:` values as templates, by variable name (sorted).
+    let environmentTemplates: [(name: String, template: CommandTemplate?)]
     package let constraint: Constraint?
     /// Parameter names in the order the spec gives them.
     package let names: [String]
@@ -31,6 +33,12 @@ package struct Sweep: Sendable {
         self.spec = spec
         self.names = names
         template = try CommandTemplate(spec.command, parameters: names)
+        var environmentTemplates: [(name: String, template: CommandTemplate?)] = []
+        for (name, value) in spec.environment.sorted(by: { $0.key < $1.key }) {
+            // nil: the empty value (a template needs a program-like first piece).
+            environmentTemplates.append((name, value.isEmpty ? nil : try CommandTemplate([value], parameters: names, context: "env \(name)")))
+        }
+        self.environmentTemplates = environmentTemplates
         if let condition = spec.condition, !condition.trimmingCharacters(in: .whitespaces).isEmpty {
             constraint = try Constraint(condition, parameters: names)
         } else {
@@ -162,13 +170,26 @@ package struct Sweep: Sendable {
 
     /// The argv of task `index` whose ledger id is `taskID`.
     package func argv(of index: Int, taskID: Int64) -> [String] {
+        template.render(placeholders(of: index, taskID: taskID))
+    }
+
+    /// The `env:` variables of task `index`, filled like its argv.
+    package func environment(of index: Int, taskID: Int64) -> [String: String] {
+        guard !environmentTemplates.isEmpty else { return [:] }
+        let value = placeholders(of: index, taskID: taskID)
+        var environment: [String: String] = [:]
+        for (name, template) in environmentTemplates { environment[name] = template?.render(value).first ?? "" }
+        return environment
+    }
+
+    private func placeholders(of index: Int, taskID: Int64) -> (String) -> String {
         let (c, r) = address(of: index)
         let values = combinations[c]
-        return template.render { name in
+        return { name in
             switch name {
             case "replicate": return String(r)
             case "task": return String(taskID)
-            default: return values[names.firstIndex(of: name)!].description
+            default: return values[self.names.firstIndex(of: name)!].description
             }
         }
     }

@@ -11,6 +11,8 @@ package struct SweepOverrides: Sendable {
     package var method: String?
     package var samples: Int?
     package var seed: UInt64?
+    /// `--env NAME=VALUE`, added to (or replacing in) the file's `env:`.
+    package var environment: [String] = []
 
     package init() {}
 
@@ -57,6 +59,14 @@ package struct SweepOverrides: Sendable {
             spec.samples = samples
         }
         if let seed { spec.seed = seed }
+        for option in environment {
+            guard let equals = option.firstIndex(of: "="), equals != option.startIndex else {
+                throw SweepError("--env \(option): give NAME=VALUE, e.g. --env WANDB_DIR=runs/{task}")
+            }
+            let name = String(option[..<equals])
+            try SweepSpec.checkEnvironmentName(name, what: "--env")
+            spec.environment[name] = String(option[option.index(after: equals)...])
+        }
         return spec
     }
 }

@@ -41,5 +41,8 @@ extension SweepSpec {
         if case .integer(let n)? = member("samples") { samples = Int(n) }
         if case .integer(let n)? = member("seed") { seed = UInt64(bitPattern: n) }
         readSearch(from: member)
+        if case .object(let variables)? = member("env") {
+            for (name, value) in variables { if case .string(let text) = value { environment[name] = text } }
+        }
     }
 }

@@ -23,6 +23,8 @@ package struct SweepSpec: Sendable, Equatable {
     package var fidelity: FidelitySpec?
     package var metric: MetricSpec?
     package var earlyTerminate: EarlyTermination?
+    /// Extra environment for every job (`env:`), each value a template like the command's arguments.
+    package var environment: [String: String] = [:]
 
     package static let defaultTable = "results"
 
@@ -38,7 +40,7 @@ package struct SweepSpec: Sendable, Equatable {
     }
 
     static let knownKeys = ["command", "table", "parameters", "where", "replicates", "timeout", "retries", "method", "samples", "seed",
-                            "fidelity", "metric", "early_terminate"]
+                            "fidelity", "metric", "early_terminate", "env"]
 
     /// Reads a sweep file.
     package static func load(path: String) throws(SweepError) -> SweepSpec {
@@ -113,6 +115,8 @@ package struct SweepSpec: Sendable, Equatable {
                 spec.metric = try Self.metric(value)
             case "early_terminate":
                 spec.earlyTerminate = try Self.earlyTermination(value)
+            case "env":
+                spec.environment = try Self.environment(value)
             default:
                 throw SweepError("unknown key \"\(key)\"; a sweep has \(knownKeys.joined(separator: ", "))")
             }
@@ -188,6 +192,33 @@ package struct SweepSpec: Sendable, Equatable {
         return n
     }
 
+    /// `env: {NAME: value, …}`: names as the shell allows them, not farm's own `FARM_…`.
+    static func environment(_ node: Node) throws(SweepError) -> [String: String] {
+        guard let mapping = node.mapping else {
+            throw SweepError("env must be a mapping of variable names to values, e.g. env: {XLA_FLAGS: \"--xla_gpu_autotune_level=0\", WANDB_DIR: \"runs/{task}\"}")
+        }
+        var environment: [String: String] = [:]
+        for (keyNode, value) in mapping {
+            guard let name = keyNode.string else { throw SweepError("env: a variable name is not a string") }
+            try checkEnvironmentName(name, what: "env")
+            guard let text = value.scalar?.string else {
+                throw SweepError("env \(name): the value must be a string or a number, not \(describe(value))")
+            }
+            environment[name] = text
+        }
+        return environment
+    }
+
+    /// A variable name: letters, digits and _, not starting with a digit, and not one of farm's own.
+    static func checkEnvironmentName(_ name: String, what: String) throws(SweepError) {
+        let valid = !name.isEmpty && name.unicodeScalars.allSatisfy { $0.isASCII && (CharacterSet.alphanumerics.contains($0) || $0 == "_") }
+            && !(name.first?.isNumber ?? true)
+        guard valid else { throw SweepError("\(what) \(name): a variable name has letters, digits and _, and does not start with a digit") }
+        guard !name.hasPrefix("FARM_") else {
+            throw SweepError("\(what) \(name): FARM_… variables are farm's own (FARM_TASK_ID, FARM_SEED, …); choose another name")
+        }
+    }
+
     /// The spec as JSON, as the ledger stores it.
     package var jsonText: String {
         var members: [(key: String, value: JSONValue)] = [
@@ -205,6 +236,9 @@ package struct SweepSpec: Sendable, Equatable {
             members.append(("seed", .integer(Int64(bitPattern: seed))))
         }
         members += searchJSONMembers
+        if !environment.isEmpty {
+            members.append(("env", .object(environment.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) })))
+        }
         return JSONValue.object(members).jsonText
     }
 }
