@@ -16,6 +16,7 @@ struct DBTool: ParsableCommand {
             Every database is opened in WAL mode (a rollback journal on network filesystems)
             with a long busy timeout, so many jobs can insert at once.
             """,
+        version: FarmVersion.current,
         subcommands: [Insert.self, InsertManual.self, Query.self, Summary.self, Plot.self, Schema.self, Tables.self, Status.self]
     )
 

@@ -15,6 +15,7 @@ struct FarmRun: ParsableCommand {
 
             Exit status: 0 all tasks done; 1 finished, some tasks failed for good; 75 stopped with tasks left (resubmit), or another farmrun holds the database; 64 bad sweep or options; 70 internal error.
             """,
+        version: FarmVersion.current,
         subcommands: [Run.self, Status.self, Serve.self, Check.self, Guard.self, Simulate.self],
         defaultSubcommand: Run.self
     )
