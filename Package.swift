@@ -34,6 +34,15 @@ let package = Package(
                 .product(name: "Subprocess", package: "swift-subprocess"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Yams", package: "Yams"),
+            ]
+        ),
+        // farmrun serve: the web dashboard over Farm's read models. A target of its own so that dbtool, which
+        // a sweep may start once per result, does not carry the HTTP server (36 MB of a static binary).
+        .target(
+            name: "FarmDashboard",
+            dependencies: [
+                "Farm",
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -42,7 +51,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "farmrun",
-            dependencies: ["Farm", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["Farm", "FarmDashboard", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .executableTarget(
             name: "dbtool",
@@ -51,7 +60,7 @@ let package = Package(
         // Fast tests of pure parts (sweep language, JSON, wire format, dispatcher, early stopping): no process, no file.
         .testTarget(
             name: "FarmUnitTests",
-            dependencies: ["Farm"]
+            dependencies: ["Farm", "FarmDashboard"]
         ),
         // End to end: real SQLite files, child processes, mpirun, the local Slurm cluster.
         .testTarget(

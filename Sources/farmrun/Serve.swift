@@ -1,5 +1,6 @@
 import ArgumentParser
 import Farm
+import FarmDashboard
 import Foundation
 
 struct Serve: ParsableCommand {

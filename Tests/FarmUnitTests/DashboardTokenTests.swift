@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Farm
+@testable import FarmDashboard
 
 /// The dashboard's token: random per start, read from a file with a clear error, compared whole.
 @Suite struct DashboardTokenTests {

@@ -17,7 +17,7 @@ import GRDB
 /// Changes go through GRDB's `DatabaseMigrator`, one registered migration
 /// each, so a ledger written by any earlier farm is brought up to date when a
 /// farmrun opens it (and a database that never had a ledger gains one).
-enum LedgerSchema {
+package enum LedgerSchema {
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
         // The ledger as farm wrote it before migrations: its tables exist already in such a database.
@@ -178,7 +178,7 @@ enum LedgerSchema {
             """)
     }
 
-    static func exists(in db: Database) throws -> Bool {
+    package static func exists(in db: Database) throws -> Bool {
         try db.tableExists("farm_task")
     }
 }

@@ -1,3 +1,4 @@
+import Farm
 import Hummingbird
 
 /// Lets a request through only with the dashboard's token: `?token=` in the URL (the one `farmrun serve`

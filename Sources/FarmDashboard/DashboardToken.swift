@@ -1,3 +1,4 @@
+import Farm
 import Foundation
 
 /// The secret a dashboard asks of every request, so that on a login node shared by hundreds of users only the

@@ -1,3 +1,4 @@
+import Farm
 import Foundation
 
 /// Reads each document at most once per `maxAge`, however many browsers poll it: 200 clients asking for
