@@ -14,7 +14,7 @@ package enum DashboardError: Error, Sendable, CustomStringConvertible {
         case let .badBind(address):
             return "--bind \(address): give an IP address of this machine, e.g. 127.0.0.1 (default) or 0.0.0.0 for every interface"
         case let .cannotListen(address, reason):
-            return "cannot listen on \(address): \(reason); choose another --port, or stop what uses it"
+            return "cannot listen on \(address): \(reason); choose another --port (--port 0 takes any free one), or stop what uses it"
         }
     }
 }

@@ -57,7 +57,7 @@ package struct DashboardServer: Sendable {
         do {
             try await app.runService()
         } catch let error as IOError {
-            throw DashboardError.cannotListen(address: "\(options.bind):\(options.port)", reason: error.description)
+            throw DashboardError.cannotListen(address: "\(options.bind):\(options.port)", reason: String(cString: strerror(error.errnoCode)))
         }
     }
 

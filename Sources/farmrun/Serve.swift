@@ -44,6 +44,9 @@ struct Serve: ParsableCommand {
                 StandardStreams.writeOutput(url + "\n")
                 StandardStreams.writeError("farmrun serve: \(db) on port \(port); from another machine: ssh -L \(port):127.0.0.1:\(port) \(ProcessInfo.processInfo.hostName), then open the URL above. Ctrl-C stops.\n")
             }
+        } catch let error as DashboardError {
+            StandardStreams.writeError("farmrun serve: \(error)")
+            throw ExitCode(1)
         } catch {
             StandardStreams.writeError("farmrun serve: " + ErrorText.line(for: error, database: db))
             throw ExitCode(1)

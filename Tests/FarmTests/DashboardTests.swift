@@ -160,12 +160,23 @@ import Testing
             (["--db", db, "--token-file", folder.file("none")], "--token-file"),
             (["--db", db, "--token-file", folder.file("short")], "at least 32"),
             (["--db", db, "--token-file", folder.file("spaces")], "only letters, digits"),
+            (["--db", folder.path], "it is a folder"),
         ]
         for (arguments, expected) in cases {
             let r = try runProcess([Binaries.farmrun, "serve", "--port", "0"] + arguments)
             #expect(r.status == 1, "\(arguments): \(r.status)")
             #expect(r.stdout.isEmpty && r.stderr.split(separator: "\n").count == 1 && r.stderr.contains(expected), "\(arguments): \(r.stderr)")
         }
+    }
+
+    @Test func aPortInUseIsOneLineNamingIt() async throws {
+        let folder = TemporaryFolder()
+        let db = try Self.sweep(folder)
+        let first = try await ServeProcess(database: db, folder: folder)
+        let second = try runProcess([Binaries.farmrun, "serve", "--db", db, "--port", String(first.port)])
+        #expect(second.status == 1 && second.stderr == "farmrun serve: cannot listen on 127.0.0.1:\(first.port): Address already in use; choose another --port (--port 0 takes any free one), or stop what uses it\n", "\(second.stderr)")
+        #expect(try first.get("/api/status").status == 200)
+        await first.stop()
     }
 
     @Test func aTokenFileKeepsTheURLAcrossRestarts() async throws {

@@ -35,9 +35,11 @@ package enum Store {
     /// Opens an existing `path` read-only: nothing done through it can change the file.
     package static func openForReading(_ path: String) throws(StoreError) -> DatabaseQueue {
         try checkFolder(of: path)
-        guard FileManager.default.fileExists(atPath: path) else {
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else {
             throw .cannotOpen(path: path, reason: "no such file; check the path")
         }
+        guard !isFolder.boolValue else { throw .cannotOpen(path: path, reason: "it is a folder; give the path of the database file in it") }
         var configuration = Configuration()
         configuration.readonly = true
         // Belt and braces: even a statement that slipped through cannot write.
