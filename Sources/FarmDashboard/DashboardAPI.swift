@@ -59,6 +59,15 @@ enum DashboardAPI {
         return try ReplicateSummary(metric: metric, by: by, table: sweep.table, descending: descending || goalDescending, in: db).json
     }
 
+    /// `/api/search`: a fidelity sweep's early stopping (rungs, best so far, compute); 400 for a plain sweep.
+    static func search(table: String?, in db: Database) throws -> JSONValue {
+        let sweep = try DashboardReader.sweep(table, in: db)
+        guard sweep.spec.fidelity != nil else {
+            throw DashboardRequestError("sweep \(sweep.table) has no fidelity parameter: it is a sweep, not a search")
+        }
+        return try SearchStatus(sweep: sweep.id, table: sweep.table, spec: sweep.spec, in: db).json(table: sweep.table)
+    }
+
     /// `/api/attempts`: attempts, wall and CPU time and peak memory by outcome and host.
     static func attempts(table: String?, in db: Database) throws -> JSONValue {
         let sweep = try DashboardReader.sweep(table, in: db)

@@ -43,6 +43,13 @@ enum DashboardAssets {
             <div id="progress" class="progress"></div>
             <p id="pace"></p>
             <p id="lease" class="muted"></p>
+            <div id="search" hidden>
+              <h2>Early stopping</h2>
+              <p id="search-note" class="muted"></p>
+              <table id="rungs"></table>
+              <h2>Best so far</h2>
+              <table id="best"></table>
+            </div>
             <h2>Running now</h2>
             <table id="running"></table>
           </section>

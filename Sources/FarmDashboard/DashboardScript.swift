@@ -71,6 +71,9 @@ enum DashboardScript {
           try {
             const status = await load("status", "/api/status");
             if (status.changed) await drawStatus(status.body);
+            const current = S.sweeps.find((s) => s.table === S.sweep);
+            $("search").hidden = !(current && current.fidelity && S.tab === "overview");
+            if (!$("search").hidden) { const d = await load("search:" + S.sweep, "/api/search?" + query()); if (d.changed) drawSearch(d.body); }
             if (S.tab === "failures") { const d = await load("failures:" + S.sweep, "/api/failures?" + query()); if (d.changed) drawFailures(d.body); }
             if (S.tab === "coverage") await refreshCoverage();
             if (S.tab === "results") await refreshResults();
@@ -118,6 +121,15 @@ enum DashboardScript {
           running.replaceChildren(row(["task", "parameters", "host", "rank", "running for"], "th"),
             ...sweep.running.map((r) => row([r.task_id, params(r.parameters), r.host || "this machine", r.rank ?? "–", duration(doc.generated_at - r.started_at)])));
           if (S.tab === "results" && S.summary) drawChart();
+        }
+
+        function drawSearch(doc) {
+          const c = doc.compute;
+          $("search-note").textContent = `by ${doc.fidelity}${doc.metric ? `, ${doc.metric.goal} ${doc.metric.name}` : ""} · ${doc.running} trial(s) running · compute: ${fmt(c.spent)} ${doc.fidelity} reported, ${(c.full_fidelity ? c.spent / c.full_fidelity : 0).toFixed(2)} of every trial run to the end; the grid as separate runs: ${fmt(c.grid)}`
+            + (doc.bad_reports ? ` · ${doc.bad_reports} bad report line(s)` : "");
+          $("rungs").replaceChildren(row([doc.fidelity, "continued", "pruned"], "th"), ...doc.rungs.map((r) => row([r.value, r.continued, r.pruned])));
+          $("best").replaceChildren(row([doc.metric ? doc.metric.name : "metric", `at ${doc.fidelity}`, "replicates", "configuration"], "th"),
+            ...doc.best.map((b) => row([b.metric, b.reached, b.replicates, params(b.parameters)])));
         }
 
         function drawFailures(doc) {

@@ -98,6 +98,7 @@ package struct DashboardServer: Sendable {
         api("results") { q in
             await reader.json { db in try DashboardAPI.results(table: q["table"], metric: q["metric"], by: q["by"], descending: q["order"] == "desc", in: db) }
         }
+        api("search") { q in await reader.json { db in try DashboardAPI.search(table: q["table"], in: db) } }
         api("attempts") { q in await reader.json { db in try DashboardAPI.attempts(table: q["table"], in: db) } }
         api("chart") { q in await reader.read { db in try DashboardAPI.chart(table: q["table"], query: q, in: db) } }
         return router

@@ -169,6 +169,36 @@ import Testing
         }
     }
 
+    @Test func aSearchShowsItsRungsAndTheBestSoFar() async throws {
+        let folder = TemporaryFolder()
+        let db = folder.file("s.db")
+        let job = writeJob(folder, """
+            import json, os, sys
+            lr = float(sys.argv[1])
+            for e in range(int(os.environ.get("FARM_RESUME_FROM", "0")) + 1, 10):
+                print(json.dumps({"e": e, "loss": lr * 10 / e}), flush=True)
+            """)
+        try """
+            command: [python3, \(job), "{lr}"]
+            parameters: {lr: [0.1, 0.2, 0.3, 0.4, 0.5, 0.6], e: [1, 3, 9]}
+            fidelity: e
+            metric: {name: loss, goal: minimize}
+            early_terminate: {type: asha, eta: 3, min: 1}
+            """.write(toFile: folder.file("s.yaml"), atomically: true, encoding: .utf8)
+        let run = try runProcess([Binaries.farmrun, folder.file("s.yaml"), "--db", db, "--jobs", "2", "--quiet"])
+        #expect(run.status == 0, "\(run.stderr)")
+        let serve = try await ServeProcess(database: db, folder: folder)
+        let search = try serve.get("/api/search")
+        #expect(search.status == 200, "\(search.body)")
+        #expect(search.body.contains(#""fidelity":"e""#) && search.body.contains(#""rungs":[{"value":"1","continued":"#), "\(search.body)")
+        #expect(search.body.contains(#""best":[{"parameters":{"lr":0.1},"reached":"9""#), "\(search.body)")
+        await serve.stop()
+        let plain = try await ServeProcess(database: try Self.sweep(folder), folder: folder)
+        let answer = try plain.get("/api/search")
+        #expect(answer.status == 400 && answer.body.contains("not a search"), "\(answer.body)")
+        await plain.stop()
+    }
+
     @Test func aPortInUseIsOneLineNamingIt() async throws {
         let folder = TemporaryFolder()
         let db = try Self.sweep(folder)

@@ -36,3 +36,25 @@ extension ReplicateSummary {
         ])
     }
 }
+
+extension SearchStatus {
+    /// The dashboard's search section (`/api/search`): decisions per rung, the best configurations so far and
+    /// the compute spent, as `farmrun status` prints them for a fidelity sweep.
+    package func json(table: String) -> JSONValue {
+        .object([
+            ("table", .string(table)),
+            ("fidelity", .string(fidelity)),
+            ("metric", metric.map { .object([("name", .string($0.name)), ("goal", .string($0.goal.rawValue))]) } ?? .null),
+            ("running", .integer(Int64(running))),
+            ("rungs", .array(rungs.map { .object([("value", .string($0.value)), ("continued", .integer(Int64($0.continued))),
+                                                  ("pruned", .integer(Int64($0.pruned)))]) })),
+            ("best", .array(best.map { c in
+                .object([("parameters", StatusDocument.parameters(c.parameters)), ("reached", .string(c.reached)),
+                         ("metric", c.metric.isFinite ? .real(c.metric) : .null), ("replicates", .integer(Int64(c.replicates)))])
+            })),
+            ("bad_reports", .integer(Int64(badReports))),
+            ("tasks_with_bad_reports", .integer(Int64(tasksWithBadReports))),
+            ("compute", .object([("spent", .real(spent)), ("full_fidelity", .real(fullFidelity)), ("grid", .real(grid))])),
+        ])
+    }
+}
