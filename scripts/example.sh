@@ -19,4 +19,5 @@ echo "+ dbtool summary example.db --metric rmse_global --by e,a --top 6" >&2
 "$bin/dbtool" summary example.db --metric rmse_global --by e,a --top 6
 echo "+ dbtool plot example.db --x e --y rmse_global --series a -o example.svg" >&2
 "$bin/dbtool" plot example.db --x e --y rmse_global --series a -o example.svg
+echo "(to look at it in a browser: $bin/farmrun serve --db example.db, then open the URL it prints)" >&2
 exit $status
