@@ -45,7 +45,11 @@ enum DashboardAPI {
         guard (1...2).contains(names.count) else {
             throw DashboardRequestError("by=\(by ?? ""): give one parameter or two, comma-separated")
         }
-        return try SweepCoverage(sweep: sweep.id, table: sweep.table, spec: sweep.spec, by: names, in: db).json
+        let coverage = try SweepCoverage(sweep: sweep.id, table: sweep.table, spec: sweep.spec, by: names, in: db)
+        guard coverage.cells.count <= maxCoverageCells else {
+            throw DashboardRequestError("the coverage by \(names.joined(separator: " and ")) has \(coverage.cells.count) cells, more than a page shows well (at most \(maxCoverageCells)); choose one parameter, or two with fewer values")
+        }
+        return coverage.json
     }
 
     /// `/api/results?metric=m&by=a,b&order=desc`: the replicate summary of a metric.
@@ -86,11 +90,19 @@ enum DashboardAPI {
               let y = query["y"] ?? (kind == .heatmap ? parameters.dropFirst().first : sweep.spec.metric?.name ?? fallback) else {
             throw DashboardRequestError("choose x and y", status: .badRequest)
         }
+        if kind == .scatter, let rows = try Int.fetchOne(db, sql: "SELECT count(*) FROM \(Identifier.quoted(sweep.table))"), rows > maxScatterPoints {
+            // One SVG circle per row: a million would be a 100 MB page.
+            throw DashboardRequestError("a scatter of \(rows) rows is more than a browser draws well (at most \(maxScatterPoints)); choose line or heatmap, which draw the mean per point")
+        }
         let spread = PlotRequest.Spread(rawValue: query["spread"] ?? "sd") ?? .sd
         let request = PlotRequest(kind: kind, x: x, y: y, z: query["z"], series: query["series"].flatMap { $0.isEmpty ? nil : $0 },
                                   table: sweep.table, spread: spread, width: 760, height: 440)
         return Snapshot(body: Array(try ResultPlot(request, in: db).svg.utf8), type: "image/svg+xml; charset=utf-8")
     }
+
+    /// The most rows a scatter draws (each is an SVG element), and the most cells a coverage grid has.
+    static let maxScatterPoints = 50_000
+    static let maxCoverageCells = 20_000
 
     /// The first column of `table` that is neither a parameter nor an id.
     static func defaultMetric(_ table: String, parameters: [String], in db: Database) throws -> String? {

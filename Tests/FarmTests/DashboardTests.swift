@@ -199,6 +199,21 @@ import Testing
         await plain.stop()
     }
 
+    @Test func documentsTooLargeForAPageAreRefusedWithAChoice() async throws {
+        let folder = TemporaryFolder()
+        let db = folder.file("big.db")
+        // 60,000 tasks and rows in a second: the coordinator-only simulation (workers that answer at once).
+        let made = try runProcess([Binaries.farmrun, "simulate", "--db", db, "--tasks", "60000", "--workers", "8"])
+        #expect(made.status == 0, "\(made.stderr)")
+        let serve = try await ServeProcess(database: db, folder: folder)
+        let scatter = try serve.get("/api/chart?kind=scatter&x=i&y=task_id")
+        #expect(scatter.status == 400 && scatter.body.contains("a scatter of 60000 rows") && scatter.body.contains("choose line or heatmap"), "\(scatter.body)")
+        let grid = try serve.get("/api/coverage?by=i")
+        #expect(grid.status == 400 && grid.body.contains("60000 cells"), "\(grid.body)")
+        #expect(try serve.get("/api/status").body.contains(#""done":60000"#))
+        await serve.stop()
+    }
+
     @Test func aPortInUseIsOneLineNamingIt() async throws {
         let folder = TemporaryFolder()
         let db = try Self.sweep(folder)
