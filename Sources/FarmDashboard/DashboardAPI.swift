@@ -60,7 +60,8 @@ enum DashboardAPI {
             throw DashboardRequestError("sweep \(sweep.table) has no results yet", status: .notFound)
         }
         let goalDescending = sweep.spec.metric.map { $0.goal == .maximize && $0.name.lowercased() == metric.lowercased() } ?? false
-        return try ReplicateSummary(metric: metric, by: by, table: sweep.table, descending: descending || goalDescending, in: db).json
+        return try ReplicateSummary(metric: metric, by: by, table: sweep.table, descending: descending || goalDescending, in: db)
+            .json(limit: maxSummaryGroups)
     }
 
     /// `/api/search`: a fidelity sweep's early stopping (rungs, best so far, compute); 400 for a plain sweep.
@@ -103,6 +104,8 @@ enum DashboardAPI {
     /// The most rows a scatter draws (each is an SVG element), and the most cells a coverage grid has.
     static let maxScatterPoints = 50_000
     static let maxCoverageCells = 20_000
+    /// The best configurations the summary table lists (the rest are counted).
+    static let maxSummaryGroups = 1_000
 
     /// The first column of `table` that is neither a parameter nor an id.
     static func defaultMetric(_ table: String, parameters: [String], in db: Database) throws -> String? {

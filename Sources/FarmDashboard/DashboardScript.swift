@@ -205,7 +205,8 @@ enum DashboardScript {
             drawSummary();
           }));
           $("summary").replaceChildren(header, ...rows.map((r) => row(r)));
-          $("res-note").textContent = `${doc.groups.length} configurations${doc.skipped_rows ? `, ${doc.skipped_rows} rows without a numeric ${doc.metric}` : ""}`;
+          const shown = doc.configurations > doc.groups.length ? ` (the best ${doc.groups.length} shown)` : "";
+          $("res-note").textContent = `${doc.configurations} configurations${shown}${doc.skipped_rows ? `, ${doc.skipped_rows} rows without a numeric ${doc.metric}` : ""}`;
         }
 
         function drawChart() {

@@ -211,6 +211,8 @@ import Testing
         let grid = try serve.get("/api/coverage?by=i")
         #expect(grid.status == 400 && grid.body.contains("60000 cells"), "\(grid.body)")
         #expect(try serve.get("/api/status").body.contains(#""done":60000"#))
+        let summary = try serve.get("/api/results?metric=task_id&by=i").body
+        #expect(summary.contains(#""configurations":60000"#) && summary.components(separatedBy: #""n":"#).count == 1001, "\(summary.prefix(300))")
         await serve.stop()
     }
 

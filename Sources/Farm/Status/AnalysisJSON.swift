@@ -17,14 +17,18 @@ extension SweepCoverage {
 }
 
 extension ReplicateSummary {
-    package var json: JSONValue {
+    package var json: JSONValue { json(limit: nil) }
+
+    /// The first `limit` groups (best first) and how many there are in all (`configurations`).
+    package func json(limit: Int?) -> JSONValue {
         func number(_ value: Double?) -> JSONValue { value.map { $0.isFinite ? .real($0) : .null } ?? .null }
         return .object([
             ("table", .string(table)),
             ("metric", .string(metric)),
             ("group_columns", .array(groupColumns.map { .string($0) })),
             ("skipped_rows", .integer(Int64(skippedRows))),
-            ("groups", .array(groups.map { group in
+            ("configurations", .integer(Int64(groups.count))),
+            ("groups", .array(groups.prefix(limit ?? groups.count).map { group in
                 .object([
                     ("values", .array(group.values.map(\.json))),
                     ("n", .integer(Int64(group.statistics.count))),
