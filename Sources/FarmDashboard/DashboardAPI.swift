@@ -20,9 +20,7 @@ enum DashboardAPI {
             let table: String = row[0]
             let spec = try SweepSpec(storedJSON: row[1])
             let parameters = spec.parameters.map(\.name)
-            let columns = tables.contains(table) ? try db.columns(in: table).map(\.name) : []
-            let ids: Set<String> = ["task_id", "replicate"]
-            let metrics = columns.filter { column in !ids.contains(column.lowercased()) && !parameters.contains { $0.lowercased() == column.lowercased() } }
+            let metrics = tables.contains(table) ? try metricColumns(table, parameters: parameters, in: db) : []
             return .object([
                 ("table", .string(table)),
                 ("parameters", .array(parameters.map { .string($0) })),
@@ -110,7 +108,12 @@ enum DashboardAPI {
     /// The first column of `table` that is neither a parameter nor an id.
     static func defaultMetric(_ table: String, parameters: [String], in db: Database) throws -> String? {
         guard try ResultsTable.userTables(in: db).contains(table) else { return nil }
+        return try metricColumns(table, parameters: parameters, in: db).first
+    }
+
+    /// The columns of `table` a chart or summary may measure: all but the parameters and the ids.
+    static func metricColumns(_ table: String, parameters: [String], in db: Database) throws -> [String] {
         let skip = Set((parameters + ["task_id", "replicate"]).map { $0.lowercased() })
-        return try db.columns(in: table).map(\.name).first { !skip.contains($0.lowercased()) }
+        return try db.columns(in: table).map(\.name).filter { !skip.contains($0.lowercased()) }
     }
 }

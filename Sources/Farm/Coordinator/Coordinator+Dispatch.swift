@@ -96,13 +96,15 @@ extension Coordinator {
         let argv = sweep.argv(of: Int(index), taskID: taskID)
         let (_, replicate) = sweep.address(of: Int(index))
         let attempt = (state.failures[index]?.total ?? 0) + 1
-        var environment = sweep.environment(of: Int(index), taskID: taskID)
-        environment.merge([
+        var environment = [
             "FARM_TASK_ID": String(taskID),
             "FARM_REPLICATE": String(replicate),
             "FARM_ATTEMPT": String(attempt),
             "FARM_SEED": String(TaskSeed.of(key: sweep.key(of: Int(index)))),
-        ]) { _, farm in farm }
+        ]
+        if sweep.hasEnvironment {
+            environment.merge(sweep.environment(of: Int(index), taskID: taskID)) { farm, _ in farm }
+        }
         let now = Date().timeIntervalSince1970
         let timeout = sweep.spec.timeout ?? 0
         let ends = [timeout > 0 ? now + timeout : nil, options.deadline?.stopBy].compactMap { $0 }.min()

@@ -170,27 +170,29 @@ package struct Sweep: Sendable {
 
     /// The argv of task `index` whose ledger id is `taskID`.
     package func argv(of index: Int, taskID: Int64) -> [String] {
-        template.render(placeholders(of: index, taskID: taskID))
+        let (c, r) = address(of: index)
+        return template.render { placeholder($0, values: combinations[c], replicate: r, taskID: taskID) }
     }
+
+    /// Whether the sweep has `env:` variables of its own.
+    package var hasEnvironment: Bool { !environmentTemplates.isEmpty }
 
     /// The `env:` variables of task `index`, filled like its argv.
     package func environment(of index: Int, taskID: Int64) -> [String: String] {
-        guard !environmentTemplates.isEmpty else { return [:] }
-        let value = placeholders(of: index, taskID: taskID)
+        let (c, r) = address(of: index)
         var environment: [String: String] = [:]
-        for (name, template) in environmentTemplates { environment[name] = template?.render(value).first ?? "" }
+        for (name, template) in environmentTemplates {
+            environment[name] = template?.render { placeholder($0, values: combinations[c], replicate: r, taskID: taskID) }.first ?? ""
+        }
         return environment
     }
 
-    private func placeholders(of index: Int, taskID: Int64) -> (String) -> String {
-        let (c, r) = address(of: index)
-        let values = combinations[c]
-        return { name in
-            switch name {
-            case "replicate": return String(r)
-            case "task": return String(taskID)
-            default: return values[self.names.firstIndex(of: name)!].description
-            }
+    /// The text of `{name}` for a task.
+    private func placeholder(_ name: String, values: [ParameterValue], replicate: Int, taskID: Int64) -> String {
+        switch name {
+        case "replicate": return String(replicate)
+        case "task": return String(taskID)
+        default: return values[names.firstIndex(of: name)!].description
         }
     }
 }

@@ -5,8 +5,7 @@
 package enum LaunchCheck {
     /// Why this process must not run (nil: it may), from its environment.
     package static func problem(environment: [String: String]) -> String? {
-        let launchedByMPI = environment["OMPI_COMM_WORLD_SIZE"] != nil || environment["PMIX_RANK"] != nil || environment["PMI_RANK"] != nil
-        guard !launchedByMPI, let tasks = environment["SLURM_STEP_NUM_TASKS"].flatMap(Int.init), tasks > 1 else { return nil }
+        guard !MPITransport.isLaunchedByMPI(environment: environment), let tasks = environment["SLURM_STEP_NUM_TASKS"].flatMap(Int.init), tasks > 1 else { return nil }
         return "srun started \(tasks) farmruns as one step, but not as one MPI job (no PMIx): each would run alone. "
             + "Launch with srun --mpi=pmix farmrun … (or set FARM_LAUNCHER=mpirun for slurm/farm.sbatch, or run one task: srun -n 1 farmrun --jobs N …)"
     }

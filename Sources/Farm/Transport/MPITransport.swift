@@ -21,9 +21,11 @@ package final class MPITransport: Transport {
     private let mpi: farm_mpi_api
 
     /// Whether this process was started by `mpirun`/`srun --mpi=pmix` (so MPI can be initialised).
-    package static var isLaunchedByMPI: Bool {
-        let env = ProcessInfo.processInfo.environment
-        return env["OMPI_COMM_WORLD_SIZE"] != nil || env["PMIX_RANK"] != nil || env["PMI_RANK"] != nil
+    package static var isLaunchedByMPI: Bool { isLaunchedByMPI(environment: ProcessInfo.processInfo.environment) }
+
+    /// Whether `environment` is one an MPI launcher (mpirun, srun --mpi=pmix) gives its ranks.
+    package static func isLaunchedByMPI(environment env: [String: String]) -> Bool {
+        env["OMPI_COMM_WORLD_SIZE"] != nil || env["PMIX_RANK"] != nil || env["PMI_RANK"] != nil
     }
 
     /// Initialises MPI. `local` adds in-process slots to rank 0's workers.
