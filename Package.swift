@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .executable(name: "farmrun", targets: ["farmrun"]),
         .executable(name: "dbtool", targets: ["dbtool"]),
+        .executable(name: "farm-pin", targets: ["farm-pin"]),
         .library(name: "Farm", targets: ["Farm"]),
     ],
     dependencies: [
@@ -53,6 +54,9 @@ let package = Package(
             name: "farmrun",
             dependencies: ["Farm", "FarmDashboard", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
+        // A job's CPU pinning: sets the affinity, then execs the job (see main.c). C, so it starts in
+        // a fraction of a millisecond.
+        .executableTarget(name: "farm-pin"),
         .executableTarget(
             name: "dbtool",
             dependencies: ["Farm", .product(name: "ArgumentParser", package: "swift-argument-parser")]

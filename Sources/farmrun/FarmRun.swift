@@ -9,7 +9,7 @@ struct FarmRun: ParsableCommand {
         commandName: "farmrun",
         abstract: "Run a parameter sweep as one MPI job farm, with every result in one SQLite file.",
         discussion: """
-            Launch once per allocation: `srun --mpi=pmix farmrun sweep.yaml --db results.db` (or `mpirun -n N farmrun …`). Rank 0 coordinates and also runs tasks in a local slot; the other ranks run one task at a time. Without mpirun/srun, farmrun runs --jobs local slots in one process.
+            Launch once per allocation: `srun --mpi=pmix farmrun sweep.yaml --db results.db` (or `mpirun -n N farmrun …`). Rank 0 coordinates and also runs tasks in local slots; every rank runs as many tasks at once as its CPUs hold (its affinity mask: srun -c N, mpirun's binding; ranks that share one mask split it), each pinned to its own CPUs with OMP_NUM_THREADS and friends set to match (see resources: and the README's "Cores, threads and GPUs"). Without mpirun/srun, farmrun runs up to --jobs local slots in one process.
 
             Run it again on the same database to resume: only tasks not done run again.
 
@@ -60,6 +60,14 @@ struct Run: ParsableCommand {
     @Option(name: [.customShort("j"), .long], help: "Local worker slots when started without mpirun/srun (default: the number of cores).")
     var jobs: Int?
     @Flag(help: "Under MPI, do not run tasks on rank 0 too.") var noLocalSlot = false
+    @Option(help: ArgumentHelp("CPUs each task needs (the sweep's resources: cpus), a number or a parameter such as {n}; each job is pinned to its own.", valueName: "N"))
+    var cpusPerTask: String?
+    @Option(help: ArgumentHelp("GPUs each task needs (resources: gpus): a whole number, a fraction such as 0.5 (tasks share a device), or {n}.", valueName: "G"))
+    var gpusPerTask: String?
+    @Option(help: ArgumentHelp("CPUs each rank holds, declared instead of read from its affinity mask (jobs are then not pinned).", valueName: "N"))
+    var cpus: Int?
+    @Option(help: ArgumentHelp("GPU ids each rank holds, e.g. 0,1,2,3, instead of CUDA_VISIBLE_DEVICES, ROCR_VISIBLE_DEVICES or nvidia-smi -L.", valueName: "LIST"))
+    var gpus: String?
     @Option(help: "After a stop signal, how long running jobs may finish before they are killed.") var grace: String = "20s"
     @Option(help: "Seconds between SIGTERM and SIGKILL when a job is stopped.") var killGrace: String = "5s"
     @Option(help: "Interval of progress lines on stderr (0: off).") var progress: String = "30s"
@@ -117,6 +125,8 @@ struct Run: ParsableCommand {
         overrides.samples = samples
         overrides.seed = seed
         overrides.environment = env
+        overrides.cpusPerTask = cpusPerTask
+        overrides.gpusPerTask = gpusPerTask
         overrides.table = table
         overrides.timeout = timeout
         overrides.retries = try retries.map { text throws(SweepError) in try RetryBudget(parsing: text) }
@@ -147,6 +157,14 @@ struct Run: ParsableCommand {
             leaseTimeout: try DurationText.seconds(leaseTimeout, what: "--lease-timeout"),
             waitForLease: waitForLease, killGrace: try DurationText.seconds(killGrace, what: "--kill-grace"))
         configuration.summaryPath = summary
+        configuration.jobsGiven = jobs != nil
+        if let cpus, cpus < 1 { throw SweepError("--cpus \(cpus): a rank holds at least 1 CPU") }
+        var gpuList: [String]?
+        if let gpus {
+            gpuList = gpus.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+            guard gpuList?.allSatisfy({ !$0.isEmpty }) == true else { throw SweepError("--gpus \(gpus): give device ids such as 0,1,2,3") }
+        }
+        configuration.probe = ResourceProbe(declaredCPUs: cpus, declaredGPUs: gpuList)
         configuration.guardExecutable = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path
         return configuration
     }

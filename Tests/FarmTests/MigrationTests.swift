@@ -24,7 +24,7 @@ import Testing
         #expect(try scalar(db, "SELECT count(DISTINCT task_id) FROM results") as Int? == 6)
         #expect(try scalar(db, "SELECT count(*) FROM results") as Int? == 6)
         let migrations: [String] = try DatabaseQueue(path: db).read { try String.fetchAll($0, sql: "SELECT identifier FROM grdb_migrations ORDER BY identifier") }
-        #expect(migrations == ["v1 ledger", "v2 pruned tasks and rungs", "v3 lease deadline"])
+        #expect(migrations == ["v1 ledger", "v2 pruned tasks and rungs", "v3 lease deadline", "v4 resources"])
         // The migrations' record is farm's, not a results table: dbtool's commands that pick the table ignore it.
         let tables = try dbtool(["tables", db])
         #expect(!tables.stdout.contains("grdb_migrations"), "\(tables.stdout)")
@@ -44,7 +44,7 @@ import Testing
         let second = try Ledger(path: db, sweep: sweep)
         try first.close()
         try second.close()
-        #expect(try scalar(db, "SELECT count(*) FROM grdb_migrations") as Int? == 3)
+        #expect(try scalar(db, "SELECT count(*) FROM grdb_migrations") as Int? == 4)
         #expect(try scalar(db, "SELECT count(*) FROM farm_task") as Int? == 8)
     }
 }

@@ -33,6 +33,7 @@ extension Coordinator {
     /// Hands the batch to the committer if it is free (or, `waiting`, once it is).
     func commitBatch(waiting: Bool) throws {
         guard !batch.isEmpty, let committer, waiting || committer.isIdle else { return }
+        if placementReady { batch.hostUse = pool.use }
         try committer.submit(batch)
         batch = CommitBatch()
         batchNumber += 1

@@ -47,8 +47,23 @@ extension Coordinator {
     func becameIdle(_ rank: Int) throws {
         if case .busy = workers[rank] { busyCount -= 1 }
         workers[rank] = .idle
-        if let index = nextTask() {
-            try assign(index, to: rank)
+        if surplus.remove(rank) != nil || refusal != nil {
+            try transport.send(.stop, to: rank)
+            workers[rank] = .stopped
+            return
+        }
+        guard placementReady else {
+            idle.append(rank)
+            return
+        }
+        if let index = headTask ?? nextTask() {
+            if let (slot, job) = pool.place(demand(of: index), idle: [rank]) {
+                headTask = nil
+                try assign(index, to: slot, resources: job)
+            } else {
+                headTask = index
+                idle.append(rank)
+            }
         } else if heldCount > 0 && !draining && !reachedMaxTasks {
             idle.append(rank)
             try reclaimHeldTask()
@@ -74,24 +89,53 @@ extension Coordinator {
 
     func dispatchToIdleWorkers() throws {
         if retractPending { try retractHeldTasks() }
-        while !idle.isEmpty, let index = nextTask() {
-            let rank = idle.removeLast()
-            try assign(index, to: rank)
+        guard placementReady, refusal == nil else { return }
+        // In order: a task that finds no room waits as the head, and nothing passes it.
+        while !idle.isEmpty, let index = headTask ?? nextTask() {
+            guard let (slot, job) = pool.place(demand(of: index), idle: idle) else {
+                headTask = index
+                break
+            }
+            headTask = nil
+            idle.remove(at: idle.lastIndex(of: slot)!)
+            try assign(index, to: slot, resources: job)
         }
-        // Then a task ahead for busy workers, while there is work no idle worker waits for.
-        while idle.isEmpty, options.prefetch > 0, let rank = wantAhead.popLast() {
+        // Then a task ahead for busy workers, while there is work no idle worker can take: it runs on
+        // what the job it waits behind was given, so only a task that needs the same is held.
+        while options.prefetch > 0, let rank = wantAhead.popLast() {
             guard case .busy(let current, _, _) = workers[rank], (held[rank]?.count ?? 0) < options.prefetch else { continue }
-            // One that would not fit after the running task may still fit on a worker that frees up: not deferred.
-            guard !draining, !reachedMaxTasks, let index = dispatcher.nextAhead(after: current, resolve: { self.trialTask(for: $0) }) else {
+            guard !draining, !reachedMaxTasks else {
                 wantAhead.append(rank)
                 break
             }
-            try assign(index, to: rank, ahead: true)
+            let index: Int32
+            if let head = headTask {
+                guard sameDemand(head, current), dispatcher.fitsAhead(head, after: current) else {
+                    wantAhead.append(rank)
+                    break
+                }
+                headTask = nil
+                index = head
+            } else {
+                // One that would not fit after the running task may still fit on a worker that frees up: not deferred.
+                guard let next = dispatcher.nextAhead(after: current, resolve: { self.trialTask(for: $0) }) else {
+                    wantAhead.append(rank)
+                    break
+                }
+                guard sameDemand(next, current) else {
+                    headTask = next
+                    wantAhead.append(rank)
+                    break
+                }
+                index = next
+            }
+            let grant = pool.grant(ofSlot: rank)
+            try assign(index, to: rank, ahead: true, resources: grant.flatMap { pool.jobResources($0, holder: pool.holder(ofSlot: rank)!) }, grant: grant)
             if (held[rank]?.count ?? 0) < options.prefetch { wantAhead.append(rank) }
         }
     }
 
-    func assign(_ index: Int32, to rank: Int, ahead: Bool = false) throws {
+    func assign(_ index: Int32, to rank: Int, ahead: Bool = false, resources: JobResources? = nil, grant: ResourcePool.Grant? = nil) throws {
         let taskID = state.taskIDs[Int(index)]
         let argv = sweep.argv(of: Int(index), taskID: taskID)
         let (_, replicate) = sweep.address(of: Int(index))
@@ -113,13 +157,14 @@ extension Coordinator {
             environment["FARM_TASK_DIR"] = "\(folder)/\(sweep.spec.table)/\(taskID)"
         }
         let reportKey = trialAssignment(index, rank: rank, environment: &environment)
-        let assignment = TaskAssignment(taskID: taskID, argv: argv, timeout: timeout, environment: environment, reportKey: reportKey)
+        var assignment = TaskAssignment(taskID: taskID, argv: argv, timeout: timeout, environment: environment, reportKey: reportKey)
+        assignment.resources = resources
         try transport.send(.assign(assignment), to: rank)
         dispatched += 1
         let command = JSONValue.array(argv.map { .string($0) }).jsonText
         if ahead {
             if let plan = trials?.plan { trialsHeld.insert(plan.trialOf[Int(index)]) }
-            held[rank, default: FIFOQueue()].append(HeldTask(index: index, command: command))
+            held[rank, default: FIFOQueue()].append(HeldTask(index: index, command: command, grant: grant))
             heldCount += 1
             return
         }

@@ -10,6 +10,10 @@ extension Coordinator {
 
     func beginDrain(reason: String, signal: Int32?) {
         stopSignal = signal
+        if let head = headTask {
+            headTask = nil
+            dispatcher.putBack(head)
+        }
         retractPending = held.values.contains { !$0.isEmpty }
         drainDeadline = clock.now + .milliseconds(Int64(options.grace * 1000))
         logger.notice("\(reason): no new tasks; \(busyCount) running get \(DurationText.format(options.grace)) to finish")

@@ -31,6 +31,8 @@ package final class Coordinator {
     struct HeldTask {
         var index: Int32
         var command: String
+        /// What it runs on: the CPUs and devices of the job it waits behind.
+        var grant: ResourcePool.Grant?
     }
     /// What each worker holds ahead, in the order it will start them.
     var held: [Int: FIFOQueue<HeldTask>] = [:]
@@ -72,6 +74,16 @@ package final class Coordinator {
     var warnedMissingMetric = false
     /// Each worker's host, from its `ready`.
     var hosts: [Int: String] = [:]
+    /// What every rank holds and its running jobs use (see `Coordinator+Placement`).
+    var pool: ResourcePool
+    /// Whether every rank has said what it holds (nothing is dispatched before).
+    var placementReady = false
+    /// The next task, taken from the dispatcher, waiting for room: nothing passes it.
+    var headTask: Int32?
+    /// Slots beyond what their rank's CPUs can run, stopped once they are idle.
+    var surplus: Set<Int> = []
+    /// Why the run was refused before any task ran (a task no rank can hold).
+    var refusal: String?
 
     package init(ledger: Ledger, state: LedgerState, transport: any Transport, options: CoordinatorOptions, logger: Logger) {
         self.ledger = ledger
@@ -80,6 +92,7 @@ package final class Coordinator {
         self.transport = transport
         self.options = options
         self.logger = logger
+        pool = ResourcePool(pins: ledger.sweep.spec.resources.declared, assignsDevices: ledger.sweep.spec.resources.declaresGPUs)
         started = clock.now
         lastCommit = started
         lastProgress = started
@@ -104,7 +117,7 @@ package final class Coordinator {
         if let plan = sweep.search, let settled = state.settled { startTrials(plan, settled: settled) }
     }
 
-    var hasPending: Bool { dispatcher.hasPending }
+    var hasPending: Bool { headTask != nil || dispatcher.hasPending }
     var draining: Bool { drainDeadline != nil }
 
     /// Runs until every task is done or failed for good, or a stop signal ends the run.
@@ -138,6 +151,7 @@ package final class Coordinator {
         }
         try commitBatch(waiting: true)
         takeStoreFailures(try committer.drain())
+        if let refusal { throw SweepError(refusal) }
         printProgress(final: true)
         let report = makeReport()
         return report
@@ -180,16 +194,18 @@ package final class Coordinator {
     func handle(_ envelope: Envelope) throws {
         let source = envelope.source
         switch envelope.message {
-        case .ready(let host):
-            hosts[source] = host
+        case .ready(let host, let resources):
+            registerReady(source, host: host, resources: resources)
             try becameIdle(source)
         case .report(let taskID, let row):
             report(row, taskID: taskID, from: source)
         case .outcome(let outcome):
             record(outcome, from: source)
+            pool.release(slot: source)
             if let next = held[source]?.popFirst() {
                 heldCount -= 1
                 if held[source]?.isEmpty == true { retracting.remove(source) }
+                if let grant = next.grant { pool.take(grant, slot: source) }
                 startedHeld(next, on: source)
             } else {
                 try becameIdle(source)

@@ -53,6 +53,11 @@ struct Dispatcher {
         return index
     }
 
+    /// Whether task `index` (already taken) may be handed ahead to a worker running `current`.
+    mutating func fitsAhead(_ index: Int32, after current: Int32) -> Bool {
+        fits(index, after: current)
+    }
+
     /// A task taken but not started goes back to its queue.
     mutating func putBack(_ index: Int32) {
         if suspectsRunning.remove(index) != nil { suspects.append(index) } else { pending.append(index) }

@@ -5,8 +5,12 @@ import Logging
 package struct RunConfiguration: Sendable {
     package var spec: SweepSpec
     package var database: String
-    /// Local worker slots when not under MPI (default: the number of cores).
+    /// Local worker slots when not under MPI (default: the number of cores); a cap on the slots of a rank under MPI when given.
     package var jobs: Int
+    /// Whether `jobs` was given (`--jobs`): under MPI a rank then serves at most that many slots.
+    package var jobsGiven = false
+    /// How each rank finds what it holds (`--cpus`, `--gpus`).
+    package var probe = ResourceProbe()
     /// Whether rank 0 also runs tasks in a local slot under MPI.
     package var localSlot: Bool
     package var options: CoordinatorOptions
@@ -46,30 +50,30 @@ package enum FarmLauncher {
         ShutdownSignal.install()
         let host = ProcessInfo.processInfo.hostName
         let orphanGuard = startGuard(configuration, logger: logger)
+        let pinHelper = configuration.spec.resources.declared ? findPinHelper(configuration, logger: logger) : nil
         if MPITransport.isLaunchedByMPI {
-            let slots = configuration.localSlot ? InProcessNetwork(workerRanks: [localSlotRank]) : nil
             let mpi: MPITransport
             do {
-                mpi = try MPITransport(localSlots: slots)
+                mpi = try MPITransport()
             } catch {
                 logger.error("\(error)")
                 return ExitStatus.internalError
             }
             defer { mpi.finalize() }
             if mpi.rank != 0 {
-                var runner = JobRunner(host: host, rank: mpi.rank, killGrace: configuration.killGrace)
-                runner.orphanGuard = orphanGuard
-                let worker = Worker(transport: mpi, runner: runner,
-                                    watchesSignals: true, selfAbortAfter: configuration.options.grace + 10)
-                do { try worker.run() } catch {
-                    logger.error("rank \(mpi.rank): \(error)")
-                    return ExitStatus.internalError
-                }
-                return 0
+                return serveWorkerRank(mpi, host: host, configuration: configuration, orphanGuard: orphanGuard, pinHelper: pinHelper, logger: logger)
             }
             var threads: [Thread] = []
-            if let slots {
-                threads.append(startLocalWorker(slots, rank: localSlotRank, host: host, configuration: configuration, orphanGuard: orphanGuard, logger: logger))
+            let localCount = slotCount(configuration, resources: configuration.probe.probe(slots: [0]))
+            let localIDs = (0..<localCount).map { SlotAddress.localBase + $0 }
+            if configuration.localSlot {
+                let slots = InProcessNetwork(workerRanks: localIDs)
+                mpi.attach(localSlots: slots)
+                let resources = configuration.probe.probe(slots: localIDs)
+                for id in localIDs {
+                    threads.append(startLocalWorker(slots, rank: id, host: host, configuration: configuration, orphanGuard: orphanGuard,
+                                                    pinHelper: pinHelper, resources: resources, logger: logger))
+                }
             }
             let (code, fatal) = coordinate(configuration, transport: mpi, logger: logger)
             _ = threads
@@ -80,8 +84,10 @@ package enum FarmLauncher {
         let jobs = max(1, configuration.jobs)
         let ranks = Array(1...jobs)
         let network = InProcessNetwork(workerRanks: ranks)
+        let resources = configuration.probe.probe(slots: ranks)
         for rank in ranks {
-            _ = startLocalWorker(network, rank: rank, host: host, configuration: configuration, orphanGuard: orphanGuard, logger: logger)
+            _ = startLocalWorker(network, rank: rank, host: host, configuration: configuration, orphanGuard: orphanGuard,
+                                 pinHelper: pinHelper, resources: resources, logger: logger)
         }
         return coordinate(configuration, transport: network.endpoint(0), logger: logger).code
     }
@@ -96,17 +102,63 @@ package enum FarmLauncher {
         }
     }
 
-    /// Local slots are numbered above any MPI rank.
-    static let localSlotRank = 1_000_000
+    /// How many slots a rank serves: one per CPU it holds, at most `--jobs` when given.
+    private static func slotCount(_ configuration: RunConfiguration, resources: RankResources) -> Int {
+        let count = max(1, resources.cpus.count)
+        return configuration.jobsGiven ? min(count, max(1, configuration.jobs)) : count
+    }
+
+    /// A worker rank: one slot served directly, or several through a `SlotRelay`.
+    private static func serveWorkerRank(_ mpi: MPITransport, host: String, configuration: RunConfiguration, orphanGuard: OrphanGuard?,
+                                        pinHelper: String?, logger: Logger) -> Int32 {
+        let count = slotCount(configuration, resources: configuration.probe.probe(slots: [mpi.rank]))
+        let ids = (0..<count).map { SlotAddress.id(rank: mpi.rank, slot: $0) }
+        let resources = configuration.probe.probe(slots: ids)
+        var runner = JobRunner(host: host, rank: mpi.rank, killGrace: configuration.killGrace)
+        runner.orphanGuard = orphanGuard
+        runner.pinHelper = pinHelper
+        let selfAbortAfter = configuration.options.grace + 10
+        do {
+            if count == 1 {
+                try Worker(transport: mpi, runner: runner, watchesSignals: true, selfAbortAfter: selfAbortAfter, resources: resources).run()
+            } else {
+                let network = InProcessNetwork(workerRanks: (0..<count).map(SlotRelay.localRank(ofSlot:)))
+                mpi.attach(localSlots: network)
+                let slotRunner = runner
+                try SlotRelay(mpi: mpi, network: network, slotCount: count).run(
+                    makeWorker: { endpoint, _ in
+                        Worker(transport: endpoint, runner: slotRunner, watchesSignals: true, selfAbortAfter: selfAbortAfter, resources: resources)
+                    },
+                    onError: { [rank = mpi.rank] slot, error in logger.error("rank \(rank) slot \(slot): \(error)") })
+            }
+        } catch {
+            logger.error("rank \(mpi.rank): \(error)")
+            return ExitStatus.internalError
+        }
+        return 0
+    }
+
+    /// `farm-pin`, next to this farmrun, for jobs pinned to their CPUs.
+    private static func findPinHelper(_ configuration: RunConfiguration, logger: Logger) -> String? {
+        guard let farmrun = configuration.guardExecutable else { return nil }
+        let helper = URL(fileURLWithPath: farmrun).deletingLastPathComponent().appendingPathComponent("farm-pin").path
+        guard FileManager.default.isExecutableFile(atPath: helper) else {
+            logger.warning("jobs are not pinned to their CPUs: \(helper) is missing (it ships beside farmrun); they still get their thread variables")
+            return nil
+        }
+        return helper
+    }
 
     private static func startLocalWorker(_ network: InProcessNetwork, rank: Int, host: String,
-                                         configuration: RunConfiguration, orphanGuard: OrphanGuard?, logger: Logger) -> Thread {
+                                         configuration: RunConfiguration, orphanGuard: OrphanGuard?, pinHelper: String?,
+                                         resources: RankResources, logger: Logger) -> Thread {
         let endpoint = network.endpoint(rank)
-        var slotRunner = JobRunner(host: host, rank: rank >= localSlotRank ? 0 : rank, killGrace: configuration.killGrace)
+        var slotRunner = JobRunner(host: host, rank: rank >= SlotAddress.localBase ? 0 : rank, killGrace: configuration.killGrace)
         slotRunner.orphanGuard = orphanGuard
+        slotRunner.pinHelper = pinHelper
         let runner = slotRunner
         let thread = Thread {
-            let worker = Worker(transport: endpoint, runner: runner, watchesSignals: false)
+            let worker = Worker(transport: endpoint, runner: runner, watchesSignals: false, resources: resources)
             do { try worker.run() } catch { logger.error("local slot \(rank): \(error)") }
         }
         thread.stackSize = 1 << 20

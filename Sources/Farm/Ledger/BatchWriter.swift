@@ -85,8 +85,8 @@ struct BatchWriter {
 
     /// The INSERT of `rows` attempts.
     static func attemptSQL(rows: Int) -> String {
-        "INSERT INTO farm_attempt (task_id, outcome, exit_status, signal, wall_seconds, cpu_seconds, max_rss_kib, rank, host, started_at, finished_at) VALUES "
-            + repeatElement("(?,?,?,?,?,?,?,?,?,?,?)", count: rows).joined(separator: ",")
+        "INSERT INTO farm_attempt (task_id, outcome, exit_status, signal, wall_seconds, cpu_seconds, max_rss_kib, rank, host, started_at, finished_at, cpus, devices) VALUES "
+            + repeatElement("(?,?,?,?,?,?,?,?,?,?,?,?,?)", count: rows).joined(separator: ",")
     }
 
     /// One statement being filled: binds values in order, then steps and resets.

@@ -25,6 +25,13 @@ extension Ledger {
         var storeFailures: [Int32] = []
         try queue.inTransaction(.immediate) { db in
             try checkLease(db, now: now)
+            for use in batch.hostUse ?? [] {
+                try db.cachedStatement(sql: """
+                    INSERT INTO farm_host (host, cpus, busy_cpus, gpus, busy_gpus, updated_at) VALUES (?, ?, ?, ?, ?, ?)
+                    ON CONFLICT (host) DO UPDATE SET cpus = excluded.cpus, busy_cpus = excluded.busy_cpus, gpus = excluded.gpus,
+                    busy_gpus = excluded.busy_gpus, updated_at = excluded.updated_at
+                    """).execute(arguments: [use.host, use.cpus, use.busyCPUs, use.gpus, use.busyGPUs, now])
+            }
             // The whole batch at once; if any of it fails, again one result at a time, so a
             // result that cannot be stored fails alone and the rest commits.
             // (Until the results table exists, the one-at-a-time path creates it.)
@@ -128,6 +135,8 @@ extension Ledger {
             attempt.bind(o.host)
             attempt.bind(o.startedAt)
             attempt.bind(now)
+            attempt.bind(o.cpus)
+            attempt.bind(o.devices)
         }
         _ = try attempt.step()
     }
@@ -149,7 +158,7 @@ extension Ledger {
     /// One row of farm_attempt: where and how a run of task `id` ended, and what it cost.
     func recordAttempt(_ o: TaskOutcome, id: Int64, outcome: String, in db: Database, now: Double) throws {
         try db.cachedStatement(sql: BatchWriter.attemptSQL).execute(arguments: [id, outcome, o.exitCode, o.signal, o.wallSeconds, o.usage?.cpuSeconds, o.usage?.maxRSSKiB,
-                                     o.rank, o.host, o.startedAt, now])
+                                     o.rank, o.host, o.startedAt, now, o.cpus, o.devices])
     }
 
     /// Records one finished run; false if its result could not be stored.

@@ -30,6 +30,21 @@ package enum LedgerSchema {
         migrator.registerMigration("v3 lease deadline") { db in
             try db.execute(sql: "ALTER TABLE farm_lease ADD COLUMN deadline REAL")
         }
+        // The CPUs and devices each run was given (resources:), and what every rank holds, for status.
+        migrator.registerMigration("v4 resources") { db in
+            try db.execute(sql: "ALTER TABLE farm_attempt ADD COLUMN cpus TEXT")
+            try db.execute(sql: "ALTER TABLE farm_attempt ADD COLUMN devices TEXT")
+            try db.execute(sql: """
+                CREATE TABLE IF NOT EXISTS farm_host (
+                    host TEXT PRIMARY KEY,
+                    cpus INTEGER NOT NULL,
+                    busy_cpus INTEGER NOT NULL,
+                    gpus INTEGER NOT NULL,
+                    busy_gpus REAL NOT NULL,
+                    updated_at REAL NOT NULL
+                ) STRICT
+                """)
+        }
         return migrator
     }
 

@@ -74,8 +74,27 @@ package struct CommitBatch: Sendable {
     package var pruned: [(index: Int32, message: String)] = []
     /// Fidelity reports that could not be stored, per task that ran them.
     package var badReports: [Int32: Int] = [:]
+    /// Busy and free CPUs and GPUs per host when the batch closed, for `farmrun status` (nil: unchanged).
+    package var hostUse: [HostUse]?
 
     package init() {}
 
     package var isEmpty: Bool { started.isEmpty && finished.isEmpty && rungReports.isEmpty && decisions.isEmpty && pruned.isEmpty && badReports.isEmpty }
+}
+
+/// One host's CPUs and GPUs and how many of them running jobs use.
+package struct HostUse: Sendable, Equatable {
+    package var host: String
+    package var busyCPUs: Int
+    package var cpus: Int
+    package var busyGPUs: Double
+    package var gpus: Int
+
+    package init(host: String, busyCPUs: Int, cpus: Int, busyGPUs: Double, gpus: Int) {
+        self.host = host
+        self.busyCPUs = busyCPUs
+        self.cpus = cpus
+        self.busyGPUs = busyGPUs
+        self.gpus = gpus
+    }
 }

@@ -59,6 +59,7 @@ package enum LedgerStatus {
             var text = ""
             if let lease = try Lease.read(in: db) {
                 text += "lease: held by \(lease.describe(now: now))\n"
+                text += HostSlots.text(try HostSlots.read(lease: lease, in: db))
             } else {
                 text += "lease: free (no farmrun is coordinating this database)\n"
             }

@@ -9,6 +9,8 @@ package struct TaskAssignment: Sendable, Equatable {
     package var environment: [String: String]
     /// In a fidelity sweep, the key of the job's reports: its stdout is read line by line as it runs.
     package var reportKey: String?
+    /// The CPUs and devices the job is given (nil: none chosen, the job inherits the rank's).
+    package var resources: JobResources?
 
     package init(taskID: Int64, argv: [String], timeout: Double = 0, environment: [String: String] = [:], reportKey: String? = nil) {
         self.reportKey = reportKey

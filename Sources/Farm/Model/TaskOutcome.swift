@@ -35,6 +35,9 @@ package struct TaskOutcome: Sendable, Equatable {
     package var wallSeconds: Double
     package var host: String
     package var rank: Int
+    /// The CPUs and devices the job was given (`0-3`, `0,1`), when rank 0 chose them.
+    package var cpus: String?
+    package var devices: String?
     /// The last bytes the job wrote to stderr.
     package var stderrTail: String
     /// The first bytes of stdout, kept when stdout was not a result.

@@ -33,6 +33,8 @@ package struct JobRunner: Sendable {
     package var stdoutHeadBytes: Int
     /// Kills this worker's jobs if the worker dies without stopping them (nil: no guard).
     package var orphanGuard: OrphanGuard?
+    /// `farm-pin`, through which a job with CPUs of its own starts pinned to them (nil: jobs are not pinned).
+    package var pinHelper: String?
     /// This process's environment, read once: each job gets it plus its own variables.
     /// (swift-subprocess's `.inherit` parses `environ` into a dictionary at every spawn,
     /// twice for a program found through PATH: a tenth of the spawning threads' time.)
@@ -96,7 +98,26 @@ package struct JobRunner: Sendable {
         options.teardownSequence = [.send(signal: .terminate, toProcessGroup: true, allowedDurationToNextStep: .milliseconds(Int(killGrace * 1000)))]
         var environment = inheritedEnvironment
         for (k, v) in a.environment { environment[Environment.Key(stringLiteral: k)] = v }
-        let executable: Executable = program.contains("/") ? .path(FilePath(program)) : .name(program)
+        var executable: Executable = program.contains("/") ? .path(FilePath(program)) : .name(program)
+        var arguments = Array(a.argv.dropFirst())
+        if let job = a.resources {
+            let inherited = inheritedEnvironment
+            for (k, v) in job.environment(inherited: { inherited[Environment.Key(stringLiteral: $0)] }, assigned: a.environment) {
+                environment[Environment.Key(stringLiteral: k)] = v
+            }
+            if job.pin, let pinHelper {
+                // farm-pin sets the affinity and execs the job: find the program first, so a missing one fails as a spawn.
+                let path = a.environment["PATH"] ?? inherited[Environment.Key(stringLiteral: "PATH")] ?? "/usr/bin:/bin"
+                switch ProgramLookup.find(program, path: path) {
+                case .found(let resolved):
+                    executable = .path(FilePath(pinHelper))
+                    arguments = [CPUList.text(job.cpus), resolved] + arguments
+                case .missing(let reason):
+                    outcome.status = .failed(.spawn, message: "cannot start \(program): \(reason)")
+                    return outcome
+                }
+            }
+        }
         let deadline: ContinuousClock.Instant? = a.timeout > 0 ? start + .milliseconds(Int64(a.timeout * 1000)) : nil
         let limits = (stdout: stdoutLimit, stderr: stderrTailBytes)
         let grace = killGrace
@@ -105,7 +126,7 @@ package struct JobRunner: Sendable {
         let watchInterval = a.reportKey == nil ? 50 : 2
         do {
             let result = try await Subprocess.run(
-                executable, arguments: Arguments(Array(a.argv.dropFirst())),
+                executable, arguments: Arguments(arguments),
                 environment: .custom(environment), platformOptions: options,
                 input: .none, output: .sequence, error: .sequence
             ) { execution -> Captured in
@@ -168,6 +189,10 @@ package struct JobRunner: Sendable {
             kill(-pid, SIGKILL)
             orphanGuard?.ended(pid)
             let captured = result.closureResult
+            if let job = a.resources {
+                outcome.cpus = CPUList.text(job.cpus)
+                outcome.devices = job.devices?.joined(separator: ",")
+            }
             outcome.wallSeconds = Double((clock.now - start) / .milliseconds(1)) / 1000
             outcome.stderrTail = captured.stderr.text
             outcome.usage = captured.usage

@@ -42,6 +42,8 @@ package struct StatusDocument: Sendable {
 
     package var database: String
     package var lease: Lease?
+    /// Slot use per host of the run holding the lease.
+    package var hosts: [HostUse] = []
     package var sweeps: [Sweep]
     package var generatedAt: Double
 
@@ -60,6 +62,7 @@ package struct StatusDocument: Sendable {
         var rows = try Row.fetchAll(db, sql: "SELECT id, results_table FROM farm_sweep ORDER BY id").map { ($0[0] as Int64, $0[1] as String) }
         if let table { rows = rows.filter { $0.1.lowercased() == table.lowercased() } }
         lease = try Lease.read(in: db)
+        hosts = try HostSlots.read(lease: lease, in: db)
         sweeps = try rows.map { try Self.sweep($0.0, table: $0.1, now: now, in: db) }
     }
 
@@ -112,7 +115,7 @@ package struct StatusDocument: Sendable {
                      ("job_id", l.jobID.map { .string($0) } ?? .null), ("acquired_at", number(l.acquiredAt)), ("heartbeat_at", number(l.heartbeatAt)),
                      ("deadline", number(l.deadline))])
         } ?? .null
-        return .object([("database", .string(database)), ("generated_at", number(generatedAt)), ("lease", lease), ("sweeps", .array(sweeps))])
+        return .object([("database", .string(database)), ("generated_at", number(generatedAt)), ("lease", lease), ("hosts", HostSlots.json(hosts)), ("sweeps", .array(sweeps))])
     }
 
     /// A task's stored parameters (a JSON object) as JSON, or as their text if they do not parse.

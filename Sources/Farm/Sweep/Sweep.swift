@@ -19,6 +19,8 @@ package struct Sweep: Sendable {
     package let points: [[ParameterValue]]
     /// With `fidelity:`, how tasks group into trials and configurations.
     package let search: SearchPlan?
+    /// What each task needs of the rank that runs it (`resources:`).
+    package let demands: TaskDemands
     /// Indices of `names` sorted by name, for keys that do not depend on order.
     private let sortedNameIndices: [Int]
 
@@ -108,6 +110,7 @@ package struct Sweep: Sendable {
                 : "the sweep has no tasks")
         }
         self.combinations = combinations
+        demands = try TaskDemands(spec.resources, names: names, combinations: combinations)
         search = try SearchPlan.make(spec, names: names, combinations: combinations)
     }
 
@@ -172,6 +175,11 @@ package struct Sweep: Sendable {
     package func argv(of index: Int, taskID: Int64) -> [String] {
         let (c, r) = address(of: index)
         return template.render { placeholder($0, values: combinations[c], replicate: r, taskID: taskID) }
+    }
+
+    /// What task `index` needs of the rank that runs it.
+    package func demand(of index: Int) -> TaskDemand {
+        demands[address(of: index).combination]
     }
 
     /// Whether the sweep has `env:` variables of its own.

@@ -13,6 +13,9 @@ package struct SweepOverrides: Sendable {
     package var seed: UInt64?
     /// `--env NAME=VALUE`, added to (or replacing in) the file's `env:`.
     package var environment: [String] = []
+    /// `--cpus-per-task`, `--gpus-per-task`: a number or a parameter such as `{n}`.
+    package var cpusPerTask: String?
+    package var gpusPerTask: String?
 
     package init() {}
 
@@ -67,6 +70,7 @@ package struct SweepOverrides: Sendable {
             try SweepSpec.checkEnvironmentName(name, what: "--env")
             spec.environment[name] = String(option[option.index(after: equals)...])
         }
+        try spec.resources.override(cpus: cpusPerTask, gpus: gpusPerTask)
         return spec
     }
 }

@@ -25,6 +25,8 @@ package struct SweepSpec: Sendable, Equatable {
     package var earlyTerminate: EarlyTermination?
     /// Extra environment for every job (`env:`), each value a template like the command's arguments.
     package var environment: [String: String] = [:]
+    /// What each task needs (`resources:`), so farm places it where that much is free.
+    package var resources = ResourceSpec()
 
     package static let defaultTable = "results"
 
@@ -40,7 +42,7 @@ package struct SweepSpec: Sendable, Equatable {
     }
 
     static let knownKeys = ["command", "table", "parameters", "where", "replicates", "timeout", "retries", "method", "samples", "seed",
-                            "fidelity", "metric", "early_terminate", "env"]
+                            "fidelity", "metric", "early_terminate", "env", "resources"]
 
     /// Reads a sweep file.
     package static func load(path: String) throws(SweepError) -> SweepSpec {
@@ -117,6 +119,8 @@ package struct SweepSpec: Sendable, Equatable {
                 spec.earlyTerminate = try Self.earlyTermination(value)
             case "env":
                 spec.environment = try Self.environment(value)
+            case "resources":
+                spec.resources = try ResourceSpec.parse(value)
             default:
                 throw SweepError("unknown key \"\(key)\"; a sweep has \(knownKeys.joined(separator: ", "))")
             }

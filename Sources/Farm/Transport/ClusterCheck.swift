@@ -21,7 +21,7 @@ package enum ClusterCheck {
                 throw TransportError("ranks \(waiting.sorted().map(String.init).joined(separator: ", ")) did not answer within \(DurationText.format(timeout)); check the MPI launch (srun --mpi=pmix, or mpirun)")
             }
             guard let envelope = try transport.receive(timeout: min(left, 1)) else { continue }
-            guard case .ready(let host) = envelope.message else { continue }
+            guard case .ready(let host, _) = envelope.message else { continue }
             try transport.send(.stop, to: envelope.source)
             waiting.remove(envelope.source)
             members.append(Member(rank: envelope.source, host: host))

@@ -8,8 +8,8 @@
 /// fidelity sweep a running job's reports travel as `report`s before its
 /// outcome, and `prune` stops a job early stopping gave up on.
 package enum Message: Sendable, Equatable {
-    /// Worker → coordinator: idle, send a task.
-    case ready(host: String)
+    /// Worker → coordinator: idle, send a task; with what the worker's rank holds (nil: one CPU, nothing declared).
+    case ready(host: String, resources: RankResources? = nil)
     /// Coordinator → worker: run this task.
     case assign(TaskAssignment)
     /// Worker → coordinator: the task ended this way (and the worker is idle).

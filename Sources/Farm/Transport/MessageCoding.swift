@@ -5,14 +5,21 @@ package enum MessageCoding {
     package static func encode(_ message: Message) -> [UInt8] {
         var w = ByteWriter()
         switch message {
-        case .ready(let host):
+        case .ready(let host, let resources):
             w.u8(1); w.string(host)
+            if let resources { w.u8(1); w.resources(resources) } else { w.u8(0) }
         case .assign(let a):
             w.u8(2); w.i64(a.taskID); w.f64(a.timeout)
             w.u32(UInt32(a.argv.count)); for s in a.argv { w.string(s) }
             w.u32(UInt32(a.environment.count))
             for (k, v) in a.environment.sorted(by: { $0.key < $1.key }) { w.string(k); w.string(v) }
             if let key = a.reportKey { w.u8(1); w.string(key) } else { w.u8(0) }
+            if let job = a.resources {
+                w.u8(1); w.ints(job.cpus); w.u8(job.pin ? 1 : 0); w.strings(job.deviceVariables)
+                if let devices = job.devices { w.u8(1); w.strings(devices) } else { w.u8(0) }
+            } else {
+                w.u8(0)
+            }
         case .outcome(let o):
             w.u8(3); w.i64(o.taskID)
             switch o.status {
@@ -26,6 +33,7 @@ package enum MessageCoding {
             w.f64(o.startedAt); w.f64(o.wallSeconds); w.string(o.host); w.i64(Int64(o.rank))
             w.string(o.stderrTail); w.string(o.stdoutHead)
             if let usage = o.usage { w.u8(1); w.f64(usage.cpuSeconds); w.i64(usage.maxRSSKiB) } else { w.u8(0) }
+            w.optionalString(o.cpus); w.optionalString(o.devices)
         case .signalled(let s):
             w.u8(4); w.i64(Int64(s))
         case .abort:
@@ -47,7 +55,9 @@ package enum MessageCoding {
     package static func decode(_ bytes: [UInt8]) throws -> Message {
         var r = ByteReader(bytes: bytes)
         switch try r.u8() {
-        case 1: return .ready(host: try r.string())
+        case 1:
+            let host = try r.string()
+            return .ready(host: host, resources: try r.u8() == 1 ? try r.resources() : nil)
         case 2:
             let id = try r.i64(), timeout = try r.f64()
             var argv: [String] = []
@@ -55,7 +65,13 @@ package enum MessageCoding {
             var env: [String: String] = [:]
             for _ in 0..<(try r.u32()) { env[try r.string()] = try r.string() }
             let reportKey = try r.u8() == 1 ? try r.string() : nil
-            return .assign(TaskAssignment(taskID: id, argv: argv, timeout: timeout, environment: env, reportKey: reportKey))
+            var assignment = TaskAssignment(taskID: id, argv: argv, timeout: timeout, environment: env, reportKey: reportKey)
+            if try r.u8() == 1 {
+                let cpus = try r.ints(), pin = try r.u8() == 1, variables = try r.strings()
+                let devices = try r.u8() == 1 ? try r.strings() : nil
+                assignment.resources = JobResources(cpus: cpus, pin: pin, devices: devices, deviceVariables: variables)
+            }
+            return .assign(assignment)
         case 3:
             let id = try r.i64()
             let status: TaskOutcome.Status
@@ -70,6 +86,8 @@ package enum MessageCoding {
                 startedAt: try r.f64(), wallSeconds: try r.f64(), host: try r.string(), rank: Int(try r.i64()),
                 stderrTail: try r.string(), stdoutHead: try r.string())
             if try r.u8() == 1 { outcome.usage = ChildUsage(cpuSeconds: try r.f64(), maxRSSKiB: try r.i64()) }
+            outcome.cpus = try r.optionalString()
+            outcome.devices = try r.optionalString()
             return .outcome(outcome)
         case 4: return .signalled(Int32(try r.i64()))
         case 5: return .abort
@@ -98,6 +116,19 @@ struct ByteWriter {
     }
     mutating func optionalI32(_ v: Int32?) {
         if let v { u8(1); i64(Int64(v)) } else { u8(0) }
+    }
+    mutating func optionalString(_ s: String?) {
+        if let s { u8(1); string(s) } else { u8(0) }
+    }
+    mutating func ints(_ values: [Int]) {
+        u32(UInt32(values.count)); for v in values { i64(Int64(v)) }
+    }
+    mutating func strings(_ values: [String]) {
+        u32(UInt32(values.count)); for v in values { string(v) }
+    }
+    mutating func resources(_ r: RankResources) {
+        ints(r.cpus); u8(r.cpusDeclared ? 1 : 0); strings(r.gpus); string(r.gpuSource); strings(r.deviceVariables)
+        i64(Int64(r.holder)); ints(r.slots)
     }
     mutating func row(_ row: ResultRow) {
         u32(UInt32(row.columns.count))
@@ -152,6 +183,25 @@ struct ByteReader {
         return String(decoding: bytes[offset..<(offset + n)], as: UTF8.self)
     }
 
+    mutating func optionalString() throws -> String? {
+        try u8() == 1 ? try string() : nil
+    }
+    mutating func ints() throws -> [Int] {
+        var values: [Int] = []
+        for _ in 0..<(try u32()) { values.append(Int(try i64())) }
+        return values
+    }
+    mutating func strings() throws -> [String] {
+        var values: [String] = []
+        for _ in 0..<(try u32()) { values.append(try string()) }
+        return values
+    }
+    mutating func resources() throws -> RankResources {
+        let cpus = try ints(), declared = try u8() == 1, gpus = try strings(), source = try string(), variables = try strings()
+        let holder = Int(try i64())
+        return RankResources(cpus: cpus, cpusDeclared: declared, gpus: gpus, gpuSource: source, deviceVariables: variables,
+                             holder: holder, slots: try ints())
+    }
     mutating func optionalI32() throws -> Int32? {
         try u8() == 1 ? Int32(truncatingIfNeeded: try i64()) : nil
     }

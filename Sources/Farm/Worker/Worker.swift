@@ -14,10 +14,13 @@ package final class Worker {
     /// How long after its own stop signal a worker waits for the coordinator's
     /// abort before it stops its job by itself.
     private let selfAbortAfter: Double
+    /// What this worker's rank holds, said in its `ready` (nil: one CPU, nothing declared).
+    private let resources: RankResources?
     private var reportedSignal = false
     private var signalledAt: Date?
 
-    package init(transport: any Transport, runner: JobRunner, watchesSignals: Bool, selfAbortAfter: Double = 30) {
+    package init(transport: any Transport, runner: JobRunner, watchesSignals: Bool, selfAbortAfter: Double = 30, resources: RankResources? = nil) {
+        self.resources = resources
         self.transport = transport
         self.runner = runner
         self.watchesSignals = watchesSignals
@@ -26,7 +29,7 @@ package final class Worker {
 
     /// Serves tasks until the coordinator says stop.
     package func run() throws {
-        try transport.send(.ready(host: runner.host), to: 0)
+        try transport.send(.ready(host: runner.host, resources: resources), to: 0)
         // Tasks handed out ahead while a job runs, started in order the moment it ends.
         var held = FIFOQueue<TaskAssignment>([])
         while true {

@@ -1,0 +1,99 @@
+import CLinux
+import Foundation
+
+/// What one worker rank (or `--jobs` process) holds to run tasks with: its CPUs and GPUs, found
+/// where the launcher left them, and the slots it serves them from. It travels in the slots'
+/// `ready`, so rank 0 places each task where its `TaskDemand` is free.
+package struct RankResources: Sendable, Equatable {
+    /// The CPU ids the rank may use: its affinity mask, or 0..<N declared with `--cpus N`.
+    package var cpus: [Int]
+    /// Whether `cpus` was declared (`--cpus`): then jobs are not pinned, and ranks do not split them.
+    package var cpusDeclared: Bool
+    /// The rank's GPU ids, as a job's device variable names them.
+    package var gpus: [String]
+    /// Where the GPUs were found (or looked for), for messages.
+    package var gpuSource: String
+    /// The variables that name a job's devices: CUDA's, or ROCm's and HIP's.
+    package var deviceVariables: [String]
+    /// The id of the rank (its first slot): slots with the same holder share these resources.
+    package var holder: Int
+    /// The ids of every slot the rank serves.
+    package var slots: [Int]
+
+    package init(cpus: [Int], cpusDeclared: Bool = false, gpus: [String] = [], gpuSource: String = "none",
+                 deviceVariables: [String] = ["CUDA_VISIBLE_DEVICES"], holder: Int, slots: [Int]) {
+        self.cpus = cpus
+        self.cpusDeclared = cpusDeclared
+        self.gpus = gpus
+        self.gpuSource = gpuSource
+        self.deviceVariables = deviceVariables
+        self.holder = holder
+        self.slots = slots
+    }
+}
+
+/// Finds what this process holds: its CPUs (`--cpus N`, else the affinity mask Slurm's `-c`
+/// cgroup or mpirun's binding set) and its GPUs (`--gpus LIST`, else `CUDA_VISIBLE_DEVICES` /
+/// `ROCR_VISIBLE_DEVICES` as the launcher set them, else what `nvidia-smi -L` lists).
+package struct ResourceProbe: Sendable {
+    /// `--cpus N`: a number of CPUs declared instead of the affinity mask.
+    package var declaredCPUs: Int?
+    /// `--gpus 0,1,2,3`: the device ids declared.
+    package var declaredGPUs: [String]?
+
+    package init(declaredCPUs: Int? = nil, declaredGPUs: [String]? = nil) {
+        self.declaredCPUs = declaredCPUs
+        self.declaredGPUs = declaredGPUs
+    }
+
+    /// The CPUs of this process's affinity mask.
+    package static func affinityCPUs() -> [Int] {
+        var cpus = [Int32](repeating: 0, count: 4096)
+        let count = farm_affinity_cpus(&cpus, Int32(cpus.count))
+        guard count > 0 else { return Array(0..<max(1, ProcessInfo.processInfo.activeProcessorCount)) }
+        return cpus.prefix(Int(count)).map(Int.init)
+    }
+
+    /// What the rank holds, served from `slots` (the first is the holder's id).
+    package func probe(slots: [Int], environment: [String: String] = ProcessInfo.processInfo.environment) -> RankResources {
+        let cpus = declaredCPUs.map { Array(0..<$0) } ?? Self.affinityCPUs()
+        var resources = RankResources(cpus: cpus, cpusDeclared: declaredCPUs != nil, holder: slots.first ?? 0, slots: slots)
+        (resources.gpus, resources.gpuSource, resources.deviceVariables) = gpus(environment: environment)
+        return resources
+    }
+
+    private func gpus(environment: [String: String]) -> ([String], String, [String]) {
+        let cuda = ["CUDA_VISIBLE_DEVICES"], rocm = ["ROCR_VISIBLE_DEVICES", "HIP_VISIBLE_DEVICES"]
+        if let declaredGPUs { return (declaredGPUs, "--gpus", environment["ROCR_VISIBLE_DEVICES"] != nil ? rocm : cuda) }
+        if let list = environment["CUDA_VISIBLE_DEVICES"] { return (Self.devices(list), "CUDA_VISIBLE_DEVICES", cuda) }
+        if let list = environment["ROCR_VISIBLE_DEVICES"] { return (Self.devices(list), "ROCR_VISIBLE_DEVICES", rocm) }
+        if let listed = Self.nvidiaSMI(environment: environment), !listed.isEmpty { return (listed, "nvidia-smi -L", cuda) }
+        return ([], "none found (looked at --gpus, CUDA_VISIBLE_DEVICES, ROCR_VISIBLE_DEVICES and nvidia-smi -L)", cuda)
+    }
+
+    /// Device ids of a `CUDA_VISIBLE_DEVICES`-style list (`0,1`, `GPU-uuid,…`; empty: none).
+    static func devices(_ list: String) -> [String] {
+        list.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty && $0 != "NoDevFiles" }
+    }
+
+    /// The GPU indices `nvidia-smi -L` lists ("GPU 0: …"), if it is on the PATH and runs.
+    static func nvidiaSMI(environment: [String: String]) -> [String]? {
+        let path = (environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":").map { "\($0)/nvidia-smi" }
+            .first { FileManager.default.isExecutableFile(atPath: $0) }
+        guard let path else { return nil }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: path)
+        process.arguments = ["-L"]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = FileHandle.nullDevice
+        do { try process.run() } catch { return nil }
+        let output = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else { return nil }
+        return String(decoding: output, as: UTF8.self).split(separator: "\n").compactMap { line in
+            guard line.hasPrefix("GPU "), let colon = line.firstIndex(of: ":") else { return nil }
+            return String(line[line.index(line.startIndex, offsetBy: 4)..<colon])
+        }
+    }
+}
