@@ -167,6 +167,12 @@ struct MPIFarmTests {
         #expect(jobs().isEmpty, "jobs outlived their killed worker")
     }
 
+    /// `mpirun -n 2` with two CPUs declared per rank: each rank runs two tasks at once (rank 1's
+    /// through its slot relay), and a SIGKILL mid-sweep loses and duplicates nothing.
+    @Test func eachRankRunsAsManyTasksAtOnceAsItsCPUsAndResumesExactlyOnce() async throws {
+        try await SlotsCheck.run(MPI.command(ranks: 2, []), farmArguments: ["--cpus", "2"], width: 4)
+    }
+
     @Test func killLoopOf25RandomSIGKILLsLosesAndDuplicatesNothing() throws {
         let script = Slurm.repository + "/Tests/faults/kill-loop.sh"
         let r = try runProcess(["/bin/bash", script, "--kills", "25"], environment: ["FARMRUN": Binaries.farmrun])

@@ -63,6 +63,14 @@ struct SlurmFarmTests {
         #expect(!FileManager.default.fileExists(atPath: db))
     }
 
+    /// `srun -n 1 -c 8` and `srun -n 2 -c 4` on the local node (8 CPUs declared): each rank runs its
+    /// CPUs' worth of tasks at once, and a SIGKILL mid-sweep loses and duplicates nothing.
+    @Test(arguments: [(1, 8), (2, 4)])
+    func eachRankRunsItsCPUsWorthOfTasksUnderSrunAndResumesExactlyOnce(ranks: Int, cpus: Int) async throws {
+        try await SlotsCheck.run(["/usr/bin/srun", "--mpi=pmix", "-n", String(ranks), "-c", String(cpus)], width: ranks * cpus,
+                                 environment: Slurm.environment)
+    }
+
     @Test func warnedSweepUnderSrunIsCompletedByResubmission() async throws {
         try await warnedSweepIsCompletedByItsResubmittedChain(launcher: "srun")
     }

@@ -24,9 +24,8 @@ extension Coordinator {
         let largest = pool.largest
         for demand in sweep.demands.distinct.sorted(by: { ($0.cpus, $0.gpus) > ($1.cpus, $1.gpus) }) where !pool.canEverHold(demand) {
             let gpus = largest.gpus == 0 && demand.gpus > 0 ? "no GPU was found (\(pool.gpuSources)); give --gpus 0,1,… if the node has some"
-                : "the most any rank holds is \(largest.cpus) CPU(s) and \(largest.gpus) GPU(s) (\(largest.host))"
+                : "the most any rank holds is \(largest.cpus) CPU(s) and \(largest.gpus) GPU(s) (on \(largest.host))"
             refusal = "resources: a task asks \(demand), and \(gpus); lower resources:, or start ranks with more (srun -c N, --cpus N)"
-            logger.error("\(refusal!)")
             drainDeadline = clock.now
             headTask = nil
             return
@@ -45,7 +44,7 @@ extension Coordinator {
         let slots = pool.holders.keys.reduce(0) { $0 + pool.concurrency(of: $1) }
         logger.info("resources: \(pool.holders.count) rank(s) on \(use.count) host(s) hold \(cpus) CPU(s)\(gpus > 0 ? " and \(gpus) GPU(s)" : ""); up to \(slots) task(s) at once\(pool.shared ? " (ranks on one host that see the same CPUs split them)" : "")\(sweep.spec.resources.declared ? "; each task asks \(sweep.demands.isUniform ? sweep.demands[0].description : "up to \(sweep.demands.largest)")" : "")")
         if pool.holders.values.contains(where: \.resources.cpusDeclared) {
-            logger.notice("--cpus declared: jobs are told their CPUs (OMP_NUM_THREADS, …) but not pinned to them")
+            logger.notice("CPUs declared (--cpus, or srun -c beyond the CPUs a rank can see): jobs are told their CPUs (OMP_NUM_THREADS, …) but not pinned to them")
         }
     }
 

@@ -231,6 +231,12 @@ package enum FarmLauncher {
         } catch let error as LeaseError {
             logger.error("\(error)")
             return (ExitStatus.tasksLeft, true)
+        } catch let error as SweepError {
+            // Refused before any task ran (a task no rank can hold): every worker was stopped.
+            logger.error("\(error)")
+            ledger.releaseLease()
+            writeSummary(CoordinatorReport.earlyExitSummary(ExitStatus.usage), to: configuration.summaryPath, logger: logger)
+            return (ExitStatus.usage, false)
         } catch {
             logger.error("\(ErrorText.line(for: error, database: configuration.database))")
             return (ExitStatus.internalError, true)

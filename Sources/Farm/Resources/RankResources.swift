@@ -7,8 +7,10 @@ import Foundation
 package struct RankResources: Sendable, Equatable {
     /// The CPU ids the rank may use: its affinity mask, or 0..<N declared with `--cpus N`.
     package var cpus: [Int]
-    /// Whether `cpus` was declared (`--cpus`): then jobs are not pinned, and ranks do not split them.
+    /// Whether `cpus` was declared (`--cpus`, or Slurm's `-c` beyond the mask): then jobs are not pinned, and ranks do not split them.
     package var cpusDeclared: Bool
+    /// The most CPUs of `cpus` the rank may use (Slurm's `-c` when the mask is the whole node), if less than all.
+    package var cpuLimit: Int?
     /// The rank's GPU ids, as a job's device variable names them.
     package var gpus: [String]
     /// Where the GPUs were found (or looked for), for messages.
@@ -24,6 +26,7 @@ package struct RankResources: Sendable, Equatable {
                  deviceVariables: [String] = ["CUDA_VISIBLE_DEVICES"], holder: Int, slots: [Int]) {
         self.cpus = cpus
         self.cpusDeclared = cpusDeclared
+        self.cpuLimit = nil
         self.gpus = gpus
         self.gpuSource = gpuSource
         self.deviceVariables = deviceVariables
@@ -33,7 +36,8 @@ package struct RankResources: Sendable, Equatable {
 }
 
 /// Finds what this process holds: its CPUs (`--cpus N`, else the affinity mask Slurm's `-c`
-/// cgroup or mpirun's binding set) and its GPUs (`--gpus LIST`, else `CUDA_VISIBLE_DEVICES` /
+/// cgroup or mpirun's binding set; in an srun step, at most `SLURM_CPUS_PER_TASK` of it, and
+/// that many declared when the mask has fewer, as on a node whose CPUs are configured) and its GPUs (`--gpus LIST`, else `CUDA_VISIBLE_DEVICES` /
 /// `ROCR_VISIBLE_DEVICES` as the launcher set them, else what `nvidia-smi -L` lists).
 package struct ResourceProbe: Sendable {
     /// `--cpus N`: a number of CPUs declared instead of the affinity mask.
@@ -56,8 +60,18 @@ package struct ResourceProbe: Sendable {
 
     /// What the rank holds, served from `slots` (the first is the holder's id).
     package func probe(slots: [Int], environment: [String: String] = ProcessInfo.processInfo.environment) -> RankResources {
-        let cpus = declaredCPUs.map { Array(0..<$0) } ?? Self.affinityCPUs()
-        var resources = RankResources(cpus: cpus, cpusDeclared: declaredCPUs != nil, holder: slots.first ?? 0, slots: slots)
+        var cpus = declaredCPUs.map { Array(0..<$0) } ?? Self.affinityCPUs()
+        var declared = declaredCPUs != nil
+        var limit: Int?
+        if !declared, environment["SLURM_STEP_ID"] != nil, let text = environment["SLURM_CPUS_PER_TASK"], let perTask = Int(text), perTask >= 1 {
+            if perTask > cpus.count {
+                (cpus, declared) = (Array(0..<perTask), true)
+            } else if perTask < cpus.count {
+                limit = perTask
+            }
+        }
+        var resources = RankResources(cpus: cpus, cpusDeclared: declared, holder: slots.first ?? 0, slots: slots)
+        resources.cpuLimit = limit
         (resources.gpus, resources.gpuSource, resources.deviceVariables) = gpus(environment: environment)
         return resources
     }
@@ -65,10 +79,10 @@ package struct ResourceProbe: Sendable {
     private func gpus(environment: [String: String]) -> ([String], String, [String]) {
         let cuda = ["CUDA_VISIBLE_DEVICES"], rocm = ["ROCR_VISIBLE_DEVICES", "HIP_VISIBLE_DEVICES"]
         if let declaredGPUs { return (declaredGPUs, "--gpus", environment["ROCR_VISIBLE_DEVICES"] != nil ? rocm : cuda) }
-        if let list = environment["CUDA_VISIBLE_DEVICES"] { return (Self.devices(list), "CUDA_VISIBLE_DEVICES", cuda) }
-        if let list = environment["ROCR_VISIBLE_DEVICES"] { return (Self.devices(list), "ROCR_VISIBLE_DEVICES", rocm) }
+        if let list = environment["CUDA_VISIBLE_DEVICES"] { return (Self.devices(list), "CUDA_VISIBLE_DEVICES=\"\(list)\"", cuda) }
+        if let list = environment["ROCR_VISIBLE_DEVICES"] { return (Self.devices(list), "ROCR_VISIBLE_DEVICES=\"\(list)\"", rocm) }
         if let listed = Self.nvidiaSMI(environment: environment), !listed.isEmpty { return (listed, "nvidia-smi -L", cuda) }
-        return ([], "none found (looked at --gpus, CUDA_VISIBLE_DEVICES, ROCR_VISIBLE_DEVICES and nvidia-smi -L)", cuda)
+        return ([], "looked at --gpus, CUDA_VISIBLE_DEVICES, ROCR_VISIBLE_DEVICES and nvidia-smi -L", cuda)
     }
 
     /// Device ids of a `CUDA_VISIBLE_DEVICES`-style list (`0,1`, `GPU-uuid,…`; empty: none).

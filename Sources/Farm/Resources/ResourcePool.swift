@@ -74,7 +74,7 @@ struct ResourcePool {
             let members = ids.sorted()
             for (position, id) in members.enumerated() {
                 let all = holders[id]!.resources.cpus
-                let share = max(1, all.count / members.count)
+                let share = min(max(1, all.count / members.count), holders[id]!.resources.cpuLimit ?? all.count)
                 let start = (position * share) % max(1, all.count)
                 holders[id]!.cpus = (0..<min(share, all.count)).map { all[(start + $0) % all.count] }
                 holders[id]!.freeCPUs = Set(holders[id]!.cpus)

@@ -11,6 +11,9 @@ package struct ResourceSpec: Sendable, Equatable {
     package var declared = false
     /// Whether GPUs were asked for: then each job's device variables name its own devices.
     package var declaresGPUs = false
+    /// Where each amount was given, for messages (`resources cpus`, `--cpus-per-task`).
+    var cpusInput = "resources cpus"
+    var gpusInput = "resources gpus"
 
     package init() {}
 
@@ -41,10 +44,12 @@ package struct ResourceSpec: Sendable, Equatable {
     mutating func override(cpus: String?, gpus: String?) throws(SweepError) {
         if let cpus {
             self.cpus = try ResourceAmount.parse(text: cpus, what: "--cpus-per-task")
+            cpusInput = "--cpus-per-task"
             declared = true
         }
         if let gpus {
             self.gpus = try ResourceAmount.parse(text: gpus, what: "--gpus-per-task")
+            gpusInput = "--gpus-per-task"
             declared = true
             declaresGPUs = true
         }

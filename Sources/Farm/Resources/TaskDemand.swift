@@ -35,18 +35,23 @@ package struct TaskDemands: Sendable {
                 amount.parameter.flatMap { names.firstIndex(of: $0) }.map { values[$0] }
             }
             let where_ = spec.cpus.parameter.map { name in " (for \(name) = \(value(spec.cpus)?.description ?? ""))" } ?? ""
+            for (amount, input) in [(spec.cpus, spec.cpusInput), (spec.gpus, spec.gpusInput)] {
+                if case .byValue(let name, _) = amount, let v = value(amount), amount.amount(for: v) == nil {
+                    throw SweepError("\(input) has no amount for \(name) = \(v.description); add it to the map, e.g. {\(name): {\(v.description): 2}}")
+                }
+            }
             guard let cpus = spec.cpus.amount(for: value(spec.cpus)) else {
-                throw SweepError("resources cpus\(where_): \(value(spec.cpus)?.description ?? "no value") is not a number of CPUs; give a whole number of at least 1")
+                throw SweepError("\(spec.cpusInput)\(where_): \(value(spec.cpus)?.description ?? "no value") is not a number of CPUs; give a whole number of at least 1")
             }
             guard cpus >= 1, cpus == cpus.rounded(), cpus <= 65_536 else {
-                throw SweepError("resources cpus\(where_) is \(ParameterValue.shortestAmount(cpus)); a task needs a whole number of CPUs, at least 1")
+                throw SweepError("\(spec.cpusInput)\(where_) is \(ParameterValue.shortestAmount(cpus)); a task needs a whole number of CPUs, at least 1")
             }
             let gpuWhere = spec.gpus.parameter.map { name in " (for \(name) = \(value(spec.gpus)?.description ?? ""))" } ?? ""
             guard let gpus = spec.gpus.amount(for: value(spec.gpus)) else {
-                throw SweepError("resources gpus\(gpuWhere): \(value(spec.gpus)?.description ?? "no value") is not a number of GPUs; give a whole number or a fraction such as 0.5")
+                throw SweepError("\(spec.gpusInput)\(gpuWhere): \(value(spec.gpus)?.description ?? "no value") is not a number of GPUs; give a whole number or a fraction such as 0.5")
             }
             guard gpus >= 0, gpus < 1 || gpus == gpus.rounded(), gpus <= 4096 else {
-                throw SweepError("resources gpus\(gpuWhere) is \(ParameterValue.shortestAmount(gpus)); give 0, a fraction of one GPU (0.5, 0.25) or a whole number of GPUs")
+                throw SweepError("\(spec.gpusInput)\(gpuWhere) is \(ParameterValue.shortestAmount(gpus)); give 0, a fraction of one GPU (0.5, 0.25) or a whole number of GPUs")
             }
             return TaskDemand(cpus: Int(cpus), gpus: gpus)
         }

@@ -128,7 +128,7 @@ struct ByteWriter {
     }
     mutating func resources(_ r: RankResources) {
         ints(r.cpus); u8(r.cpusDeclared ? 1 : 0); strings(r.gpus); string(r.gpuSource); strings(r.deviceVariables)
-        i64(Int64(r.holder)); ints(r.slots)
+        i64(Int64(r.holder)); ints(r.slots); i64(Int64(r.cpuLimit ?? 0))
     }
     mutating func row(_ row: ResultRow) {
         u32(UInt32(row.columns.count))
@@ -199,8 +199,11 @@ struct ByteReader {
     mutating func resources() throws -> RankResources {
         let cpus = try ints(), declared = try u8() == 1, gpus = try strings(), source = try string(), variables = try strings()
         let holder = Int(try i64())
-        return RankResources(cpus: cpus, cpusDeclared: declared, gpus: gpus, gpuSource: source, deviceVariables: variables,
-                             holder: holder, slots: try ints())
+        var resources = RankResources(cpus: cpus, cpusDeclared: declared, gpus: gpus, gpuSource: source, deviceVariables: variables,
+                                      holder: holder, slots: try ints())
+        let limit = try i64()
+        resources.cpuLimit = limit > 0 ? Int(limit) : nil
+        return resources
     }
     mutating func optionalI32() throws -> Int32? {
         try u8() == 1 ? Int32(truncatingIfNeeded: try i64()) : nil
