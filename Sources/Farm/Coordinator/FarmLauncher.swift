@@ -102,9 +102,11 @@ package enum FarmLauncher {
         }
     }
 
-    /// How many slots a rank serves: one per CPU it holds, at most `--jobs` when given.
+    /// How many slots an MPI rank serves: one per CPU of its share (`RankResources.expectedShare`),
+    /// at most `--jobs` when given. Rank 0 settles the shares; this only sizes the threads, so a rank
+    /// of one slot talks MPI itself, without a relay.
     private static func slotCount(_ configuration: RunConfiguration, resources: RankResources) -> Int {
-        let count = max(1, resources.cpus.count)
+        let count = resources.expectedShare(environment: ProcessInfo.processInfo.environment)
         return configuration.jobsGiven ? min(count, max(1, configuration.jobs)) : count
     }
 

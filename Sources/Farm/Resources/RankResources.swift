@@ -35,6 +35,22 @@ package struct RankResources: Sendable, Equatable {
     }
 }
 
+extension RankResources {
+    /// How many of its CPUs this rank will likely hold once ranks that share a mask split it: its
+    /// mask, divided among the ranks on its host that must be sharing it (more ranks × mask than the
+    /// host has CPUs: `mpirun --oversubscribe`, Slurm's `task/none`). From the launcher's count of
+    /// ranks on the host (`OMPI_COMM_WORLD_LOCAL_SIZE`, `SLURM_STEP_TASKS_PER_NODE`).
+    func expectedShare(environment: [String: String]) -> Int {
+        let mask = max(1, cpuLimit.map { min($0, cpus.count) } ?? cpus.count)
+        guard !cpusDeclared else { return mask }
+        let local = environment["OMPI_COMM_WORLD_LOCAL_SIZE"].flatMap { Int($0) }
+            ?? environment["SLURM_STEP_TASKS_PER_NODE"].flatMap { Int($0.prefix { $0.isNumber }) } ?? 1
+        let online = max(1, sysconf(Int32(_SC_NPROCESSORS_ONLN)))
+        let sharers = max(1, (cpus.count * max(1, local) + online - 1) / online)
+        return max(1, min(mask, cpus.count / sharers))
+    }
+}
+
 /// Finds what this process holds: its CPUs (`--cpus N`, else the affinity mask Slurm's `-c`
 /// cgroup or mpirun's binding set; in an srun step, at most `SLURM_CPUS_PER_TASK` of it, and
 /// that many declared when the mask has fewer, as on a node whose CPUs are configured) and its GPUs (`--gpus LIST`, else `CUDA_VISIBLE_DEVICES` /

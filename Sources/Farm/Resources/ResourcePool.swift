@@ -128,25 +128,32 @@ struct ResourcePool {
     mutating func place(_ demand: TaskDemand, idle: [Int]) -> (slot: Int, resources: JobResources)? {
         for position in idle.indices.reversed() {
             let slot = idle[position]
-            guard let id = holderOfSlot[slot], let holder = holders[id],
-                  holder.freeCPUs.count >= demand.cpus,
-                  Self.fits(demand, cpus: holder.freeCPUs.count, devices: holder.devices.count, units: holder.freeUnits) else { continue }
-            let cpus = holder.cpus.filter { holder.freeCPUs.contains($0) }.prefix(demand.cpus)
-            var devices: [(index: Int, units: Int)] = []
-            if demand.gpus > 0 && demand.gpus < 1 {
-                // Best fit: the device with the least free that still holds the fraction, so fractions pack.
-                let need = Self.units(demand.gpus)
-                if let index = holder.freeUnits.indices.filter({ holder.freeUnits[$0] >= need }).min(by: { holder.freeUnits[$0] < holder.freeUnits[$1] }) {
-                    devices = [(index, need)]
-                }
-            } else if demand.gpus >= 1 {
-                devices = holder.freeUnits.indices.filter { holder.freeUnits[$0] == Self.unitsPerDevice }.prefix(Int(demand.gpus)).map { ($0, Self.unitsPerDevice) }
-            }
-            let grant = Grant(cpus: Array(cpus), devices: devices)
+            // (The grant is worked out on a borrowed holder, so taking it mutates the pool's own copy in place.)
+            guard let id = holderOfSlot[slot], let grant = holders[id].flatMap({ Self.grant(demand, from: $0) }) else { continue }
             take(grant, slot: slot)
             return (slot, jobResources(grant, holder: id))
         }
         return nil
+    }
+
+    /// What `demand` would take of `holder` now (nil: it does not fit).
+    private static func grant(_ demand: TaskDemand, from holder: Holder) -> Grant? {
+        guard holder.freeCPUs.count >= demand.cpus,
+              fits(demand, cpus: holder.freeCPUs.count, devices: holder.devices.count, units: holder.freeUnits) else { return nil }
+        var cpus: [Int] = []
+        cpus.reserveCapacity(demand.cpus)
+        for cpu in holder.cpus where cpus.count < demand.cpus && holder.freeCPUs.contains(cpu) { cpus.append(cpu) }
+        var devices: [(index: Int, units: Int)] = []
+        if demand.gpus > 0 && demand.gpus < 1 {
+            // Best fit: the device with the least free that still holds the fraction, so fractions pack.
+            let need = units(demand.gpus)
+            if let index = holder.freeUnits.indices.filter({ holder.freeUnits[$0] >= need }).min(by: { holder.freeUnits[$0] < holder.freeUnits[$1] }) {
+                devices = [(index, need)]
+            }
+        } else if demand.gpus >= 1 {
+            devices = holder.freeUnits.indices.filter { holder.freeUnits[$0] == unitsPerDevice }.prefix(Int(demand.gpus)).map { ($0, unitsPerDevice) }
+        }
+        return Grant(cpus: cpus, devices: devices)
     }
 
     /// The job a slot already runs uses `grant` again for the task it held (same demand).
@@ -169,7 +176,8 @@ struct ResourcePool {
     /// The resources a job with `grant` on holder `id` is given.
     func jobResources(_ grant: Grant, holder id: Int) -> JobResources {
         let holder = holders[id]!
-        let pin = pins && !holder.resources.cpusDeclared && Set(grant.cpus) != Set(holder.resources.cpus)
+        // A grant is part of the rank's mask: fewer CPUs than the mask means the job must be pinned.
+        let pin = pins && !holder.resources.cpusDeclared && grant.cpus.count < holder.resources.cpus.count
         return JobResources(cpus: grant.cpus, pin: pin,
                             devices: assignsDevices ? grant.devices.map { holder.devices[$0.index] } : nil,
                             deviceVariables: holder.resources.deviceVariables)
