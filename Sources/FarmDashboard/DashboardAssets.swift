@@ -43,6 +43,7 @@ enum DashboardAssets {
             <div id="progress" class="progress"></div>
             <p id="pace"></p>
             <p id="lease" class="muted"></p>
+            <p id="slots" class="muted"></p>
             <div id="search" hidden>
               <h2>Early stopping</h2>
               <p id="search-note" class="muted"></p>

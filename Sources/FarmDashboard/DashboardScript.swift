@@ -117,6 +117,8 @@ enum DashboardScript {
             ? `lease held by ${lease.holder} on ${lease.host} (pid ${lease.pid}${lease.job_id ? ", Slurm job " + lease.job_id : ""}), heartbeat ${duration(doc.generated_at - lease.heartbeat_at)} ago`
               + (lease.deadline ? ` · allocation ends in ${duration(lease.deadline - doc.generated_at)} (${new Date(lease.deadline * 1000).toLocaleString()})` : "")
             : "lease free: no farmrun is coordinating this database";
+          $("slots").textContent = (doc.hosts ?? []).map((h) =>
+            `${h.host}: ${h.busy_cpus}/${h.cpus} CPUs busy` + (h.gpus > 0 ? `, ${fmt(h.busy_gpus)}/${h.gpus} GPUs busy` : "")).join(" · ");
           const running = $("running");
           running.replaceChildren(row(["task", "parameters", "host", "rank", "running for"], "th"),
             ...sweep.running.map((r) => row([r.task_id, params(r.parameters), r.host || "this machine", r.rank ?? "–", duration(doc.generated_at - r.started_at)])));

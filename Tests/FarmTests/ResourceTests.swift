@@ -110,3 +110,36 @@ struct ResourceTests {
         }
     }
 }
+
+/// Slot use per host while a run holds the lease: `farmrun status` and its JSON.
+@Suite(.enabled(if: ProcessInfo.processInfo.activeProcessorCount >= 2, "needs two CPUs"))
+struct SlotUseStatusTests {
+    @Test func statusShowsBusyAndFreeCPUsPerHostWhileTasksRun() async throws {
+        let folder = TemporaryFolder()
+        let db = folder.file("r.db")
+        let gate = folder.file("gate")
+        _ = FileManager.default.createFile(atPath: gate, contents: nil)
+        let job = writeJob(folder, """
+            import json, os, sys, time
+            open(sys.argv[2] + "-" + sys.argv[1], "w").close()
+            while os.path.exists(sys.argv[2]): time.sleep(0.02)
+            print(json.dumps({"x": int(sys.argv[1])}))
+            """)
+        let farm = try BackgroundProcess([Binaries.farmrun, "--db", db, "-p", "x=1..3", "--jobs", "2", "--cpus-per-task", "1",
+                                          "--batch-interval", "0.1s", "--", "python3", job, "{x}", gate], logPath: folder.file("run.log"))
+        // Both slots run a job (their files exist) and the ledger has marked them running.
+        try await waitFor("two jobs running", timeout: 120) {
+            FileManager.default.fileExists(atPath: "\(gate)-1") && FileManager.default.fileExists(atPath: "\(gate)-2")
+                && ((try? scalar(db, "SELECT count(*) FROM farm_host WHERE busy_cpus = 2") as Int?) ?? 0) == 1
+        }
+        let text = try runProcess([Binaries.farmrun, "status", "--db", db])
+        let host = ProcessInfo.processInfo.hostName
+        #expect(text.stdout.contains("slots: \(host): 2/\(ProcessInfo.processInfo.activeProcessorCount) CPUs busy"), "\(text.stdout)")
+        let json = try runProcess([Binaries.farmrun, "status", "--db", db, "--format", "json"])
+        #expect(json.stdout.contains("\"busy_cpus\":2"), "\(json.stdout)")
+        try FileManager.default.removeItem(atPath: gate)
+        #expect(await farm.wait() == 0, "\(farm.log)")
+        // No run holds the lease: no slots line.
+        #expect(!(try runProcess([Binaries.farmrun, "status", "--db", db]).stdout.contains("slots:")))
+    }
+}

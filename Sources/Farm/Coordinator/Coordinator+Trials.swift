@@ -84,8 +84,14 @@ extension Coordinator {
             command = JSONValue.array(sweep.argv(of: Int(index), taskID: taskID).map { .string($0) }).jsonText
         }
         let started = trialStarted[trial] ?? now
-        let outcome = TaskOutcome(taskID: state.taskIDs[Int(task)], status: .succeeded(row), exitCode: 0, startedAt: started,
+        var outcome = TaskOutcome(taskID: state.taskIDs[Int(task)], status: .succeeded(row), exitCode: 0, startedAt: started,
                                   wallSeconds: now - started, host: hosts[rank] ?? "", rank: rank)
+        // The job's CPUs and devices, as its final outcome will carry them.
+        if let grant = pool.grant(ofSlot: rank), let holder = pool.holder(ofSlot: rank) {
+            let job = pool.jobResources(grant, holder: holder)
+            outcome.cpus = CPUList.text(job.cpus)
+            outcome.devices = job.devices?.joined(separator: ",")
+        }
         state.done += 1
         doneThisRun += 1
         batch.finished.append(.init(index: task, outcome: outcome, retry: false, command: command))

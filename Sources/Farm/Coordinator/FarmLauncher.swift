@@ -51,6 +51,10 @@ package enum FarmLauncher {
         let host = ProcessInfo.processInfo.hostName
         let orphanGuard = startGuard(configuration, logger: logger)
         let pinHelper = configuration.spec.resources.declared ? findPinHelper(configuration, logger: logger) : nil
+        if let declared = configuration.probe.declaredCPUs, declared > ResourceProbe.affinityCPUs().count, isFirstRank {
+            let mask = ResourceProbe.affinityCPUs()
+            logger.notice("--cpus \(declared) declares more CPUs than the \(mask.count) this process may run on (\(CPUList.text(mask))): up to \(declared) jobs share them, unpinned")
+        }
         if MPITransport.isLaunchedByMPI {
             let mpi: MPITransport
             do {
@@ -100,6 +104,12 @@ package enum FarmLauncher {
             logger.warning("no orphan guard (\(error)); a SIGKILL to this rank could leave its job running")
             return nil
         }
+    }
+
+    /// Whether this process is rank 0 (or alone): the one that speaks for all in the log.
+    private static var isFirstRank: Bool {
+        let environment = ProcessInfo.processInfo.environment
+        return (environment["OMPI_COMM_WORLD_RANK"] ?? environment["PMIX_RANK"] ?? environment["SLURM_PROCID"] ?? "0") == "0"
     }
 
     /// How many slots an MPI rank serves: one per CPU of its share (`RankResources.expectedShare`),
