@@ -52,14 +52,20 @@ let package = Package(
         ),
         .executableTarget(
             name: "farmrun",
-            dependencies: ["Farm", "FarmDashboard", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["Farm", "FarmDashboard", "DBToolCommands", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         // A job's CPU pinning: sets the affinity, then execs the job (see main.c). C, so it starts in
         // a fraction of a millisecond.
         .executableTarget(name: "farm-pin"),
+        // dbtool's commands, for the dbtool executable and for farmrun (the release archive ships one
+        // binary, which answers as dbtool when called by that name: one copy of the Swift runtime).
+        .target(
+            name: "DBToolCommands",
+            dependencies: ["Farm", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
         .executableTarget(
             name: "dbtool",
-            dependencies: ["Farm", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["DBToolCommands"]
         ),
         // Fast tests of pure parts (sweep language, JSON, wire format, dispatcher, early stopping): no process, no file.
         .testTarget(

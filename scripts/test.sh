@@ -5,7 +5,8 @@
 # runs every test (with the pinned Python packages of Tests/requirements.txt in
 # .build/test-venv): unit tests, real SQLite files and child processes, real
 # mpirun, sbatch against the local cluster, a headless chromium on the dashboard; then the multi-host tests
-# (Tests/cluster: test hosts from network namespaces, mpirun and Slurm over them).
+# (Tests/cluster: test hosts from network namespaces, mpirun and Slurm over them); then the release
+# archive (scripts/package.sh) runs a sweep on a minimal Debian 12 without Swift (Tests/archive).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh --slurm --browser
@@ -24,4 +25,6 @@ else
     # after the rest, alone: on a 2-core machine they would slow every other suite down.
     swift test --skip-build --skip MultiHostTests
     swift test --skip-build --filter MultiHostTests
+    # The release archive on a node without Swift: a minimal Debian 12 from debootstrap.
+    bash Tests/archive/debian-node.sh
 fi

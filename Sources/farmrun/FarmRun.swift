@@ -3,7 +3,6 @@ import Farm
 import Foundation
 import Logging
 
-@main
 struct FarmRun: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "farmrun",

@@ -3,9 +3,13 @@ import Farm
 import Foundation
 import GRDB
 
-@main
-struct DBTool: ParsableCommand {
-    static let configuration = CommandConfiguration(
+/// dbtool's command tree, in a library of its own so that both the `dbtool` executable and the
+/// release archive's one binary (`farmrun`, which answers as dbtool when called by that name)
+/// carry it.
+package struct DBTool: ParsableCommand {
+    package init() {}
+
+    package static let configuration = CommandConfiguration(
         commandName: "dbtool",
         abstract: "Store and read job results in an SQLite results database.",
         discussion: """
@@ -20,7 +24,8 @@ struct DBTool: ParsableCommand {
         subcommands: [Insert.self, InsertManual.self, Query.self, Summary.self, Plot.self, Schema.self, Tables.self, Status.self]
     )
 
-    static func main() {
+    /// Runs dbtool with the process's arguments and exits.
+    package static func runAsProgram() -> Never {
         // The call a sweep makes once per result skips building the command tree (see QuickInsert).
         if let insert = QuickInsert(arguments: Array(CommandLine.arguments.dropFirst())) {
             do {
@@ -33,6 +38,7 @@ struct DBTool: ParsableCommand {
             }
         }
         main(nil)
+        Foundation.exit(0)
     }
 }
 

@@ -1,0 +1,3 @@
+import DBToolCommands
+
+DBTool.runAsProgram()
