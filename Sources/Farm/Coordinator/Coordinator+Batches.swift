@@ -33,7 +33,11 @@ extension Coordinator {
     /// Hands the batch to the committer if it is free (or, `waiting`, once it is).
     func commitBatch(waiting: Bool) throws {
         guard !batch.isEmpty, let committer, waiting || committer.isIdle else { return }
-        if placementReady { batch.hostUse = pool.use }
+        // Slot use for status, at most once a second: it is read by people, and each write is a statement more.
+        if placementReady, clock.now >= nextHostUseWrite {
+            batch.hostUse = pool.use
+            nextHostUseWrite = clock.now + .seconds(1)
+        }
         try committer.submit(batch)
         batch = CommitBatch()
         batchNumber += 1

@@ -84,6 +84,8 @@ package final class Coordinator {
     var surplus: Set<Int> = []
     /// Why the run was refused before any task ran (a task no rank can hold).
     var refusal: String?
+    /// When slot use per host is next written with a batch.
+    var nextHostUseWrite: ContinuousClock.Instant
 
     package init(ledger: Ledger, state: LedgerState, transport: any Transport, options: CoordinatorOptions, logger: Logger) {
         self.ledger = ledger
@@ -97,6 +99,7 @@ package final class Coordinator {
         lastCommit = started
         lastProgress = started
         nextStopFileCheck = started
+        nextHostUseWrite = started
         for rank in transport.workerRanks { workers[rank] = .starting }
         var estimator: RuntimeEstimator?
         if let policy = options.deadline {

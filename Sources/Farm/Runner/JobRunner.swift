@@ -48,8 +48,10 @@ package struct JobRunner: Sendable {
         self.stdoutLimit = stdoutLimit
         self.stderrTailBytes = stderrTailBytes
         self.stdoutHeadBytes = stdoutHeadBytes
-        var inherited: [Environment.Key: String] = [:]
-        for (key, value) in ProcessInfo.processInfo.environment { inherited[Environment.Key(stringLiteral: key)] = value }
+        let environment = ProcessInfo.processInfo.environment
+        // Room for a job's own variables (FARM_…, threads, devices), so adding them never rehashes.
+        var inherited = [Environment.Key: String](minimumCapacity: environment.count + 24)
+        for (key, value) in environment { inherited[Environment.Key(stringLiteral: key)] = value }
         self.inheritedEnvironment = inherited
     }
 
