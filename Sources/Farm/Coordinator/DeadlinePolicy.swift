@@ -52,17 +52,8 @@ package enum AllocationDeadline {
             return (epoch, "SLURM_JOB_END_TIME")
         }
         guard let job = environment["SLURM_JOB_ID"], !job.isEmpty else { return nil }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["squeue", "-h", "-j", job, "-o", "%e"]
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        do { try process.run() } catch { return nil }
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0,
-              let end = isoLocal(String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines))
+        guard let text = ProgramOutput.of("/usr/bin/env", ["squeue", "-h", "-j", job, "-o", "%e"]),
+              let end = isoLocal(text.trimmingCharacters(in: .whitespacesAndNewlines))
         else { return nil }
         return (end, "squeue (job \(job))")
     }

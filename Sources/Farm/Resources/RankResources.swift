@@ -110,18 +110,8 @@ package struct ResourceProbe: Sendable {
     static func nvidiaSMI(environment: [String: String]) -> [String]? {
         let path = (environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":").map { "\($0)/nvidia-smi" }
             .first { FileManager.default.isExecutableFile(atPath: $0) }
-        guard let path else { return nil }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: path)
-        process.arguments = ["-L"]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = FileHandle.nullDevice
-        do { try process.run() } catch { return nil }
-        let output = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else { return nil }
-        return String(decoding: output, as: UTF8.self).split(separator: "\n").compactMap { line in
+        guard let path, let output = ProgramOutput.of(path, ["-L"]) else { return nil }
+        return output.split(separator: "\n").compactMap { line in
             guard line.hasPrefix("GPU "), let colon = line.firstIndex(of: ":") else { return nil }
             return String(line[line.index(line.startIndex, offsetBy: 4)..<colon])
         }
