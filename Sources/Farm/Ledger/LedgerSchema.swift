@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 
 /// farm's own tables beside the results: the sweeps, every task's state and
@@ -48,14 +49,22 @@ package enum LedgerSchema {
         return migrator
     }
 
-    /// Brings the ledger in `queue` up to date. Two farmruns opening one old ledger at once both try;
-    /// the second one's attempt fails on the record of the first, which is then found complete.
+    /// Brings the ledger in `queue` up to date. Two farmruns opening one ledger at once both try: each
+    /// migration is a transaction of its own, so the second one's attempt fails on the record of one the
+    /// first has just applied (a UNIQUE constraint on grdb_migrations) while the first may still be
+    /// applying the next. The second then runs what is left, or finds it all done, within 30 s.
     static func migrate(_ queue: DatabaseQueue) throws {
         let migrator = self.migrator
-        do {
-            try migrator.migrate(queue)
-        } catch {
-            guard try queue.read(migrator.hasCompletedMigrations) else { throw error }
+        let giveUp = Date(timeIntervalSinceNow: 30)
+        while true {
+            do {
+                try migrator.migrate(queue)
+                return
+            } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT || error.resultCode == .SQLITE_BUSY {
+                if try queue.read(migrator.hasCompletedMigrations) { return }
+                guard Date() < giveUp else { throw error }
+                Thread.sleep(forTimeInterval: 0.05)
+            }
         }
     }
 
