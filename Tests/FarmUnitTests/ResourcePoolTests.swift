@@ -66,3 +66,15 @@ import Testing
         #expect(bound != nil && declared != nil)
     }
 }
+
+extension ResourcePoolTests {
+    @Test func aRankRunsAtMostWhatItsCPUsAndGPUsHoldOfTheSmallestTask() {
+        var pool = ResourcePool(pins: false, assignsDevices: true)
+        _ = pool.register(Self.rank(1, cpus: Array(0..<8), gpus: ["0", "1"], slots: 8), host: "a", slot: 1)
+        #expect(pool.concurrency(of: 1) == 8)
+        #expect(pool.concurrency(of: 1, smallest: TaskDemand(cpus: 4)) == 2)
+        #expect(pool.concurrency(of: 1, smallest: TaskDemand(cpus: 1, gpus: 1)) == 2)
+        #expect(pool.concurrency(of: 1, smallest: TaskDemand(cpus: 1, gpus: 0.25)) == 8)
+        #expect(pool.concurrency(of: 1, smallest: TaskDemand(cpus: 3, gpus: 0.5)) == 2)
+    }
+}

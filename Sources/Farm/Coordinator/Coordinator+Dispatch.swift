@@ -57,6 +57,7 @@ extension Coordinator {
             return
         }
         if let index = headTask ?? nextTask() {
+            headBlockedAt = nil  // another slot is free now: the loop tries the head on every idle one
             if let (slot, job) = pool.place(demand(of: index), idle: [rank]) {
                 headTask = nil
                 try assign(index, to: slot, resources: job)
@@ -90,13 +91,16 @@ extension Coordinator {
     func dispatchToIdleWorkers() throws {
         if retractPending { try retractHeldTasks() }
         guard placementReady, refusal == nil else { return }
-        // In order: a task that finds no room waits as the head, and nothing passes it.
-        while !idle.isEmpty, let index = headTask ?? nextTask() {
+        // In order: a task that finds no room waits as the head, and nothing passes it. It is tried on
+        // the idle slots again only once something was released (a new idle slot tries it in becameIdle).
+        while !idle.isEmpty, headTask == nil || headBlockedAt != pool.releases, let index = headTask ?? nextTask() {
             guard let (slot, job) = pool.place(demand(of: index), idle: idle) else {
                 headTask = index
+                headBlockedAt = pool.releases
                 break
             }
             headTask = nil
+            headBlockedAt = nil
             idle.remove(at: idle.lastIndex(of: slot)!)
             try assign(index, to: slot, resources: job)
         }

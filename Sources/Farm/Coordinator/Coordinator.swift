@@ -80,6 +80,10 @@ package final class Coordinator {
     var placementReady = false
     /// The next task, taken from the dispatcher, waiting for room: nothing passes it.
     var headTask: Int32?
+    /// The first slots of every rank not heard from yet (placement waits for all).
+    var awaitingSlots: Set<Int>
+    /// `pool.releases` when the head task last found no room (nil: try it).
+    var headBlockedAt: Int?
     /// Slots beyond what their rank's CPUs can run, stopped once they are idle.
     var surplus: Set<Int> = []
     /// Why the run was refused before any task ran (a task no rank can hold).
@@ -100,6 +104,7 @@ package final class Coordinator {
         lastProgress = started
         nextStopFileCheck = started
         nextHostUseWrite = started
+        awaitingSlots = Set(transport.workerRanks)
         for rank in transport.workerRanks { workers[rank] = .starting }
         var estimator: RuntimeEstimator?
         if let policy = options.deadline {

@@ -108,9 +108,8 @@ package struct ResourceProbe: Sendable {
 
     /// The GPU indices `nvidia-smi -L` lists ("GPU 0: …"), if it is on the PATH and runs.
     static func nvidiaSMI(environment: [String: String]) -> [String]? {
-        let path = (environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":").map { "\($0)/nvidia-smi" }
-            .first { FileManager.default.isExecutableFile(atPath: $0) }
-        guard let path, let output = ProgramOutput.of(path, ["-L"]) else { return nil }
+        guard case .found(let path) = ProgramLookup.find("nvidia-smi", path: environment["PATH"] ?? "/usr/bin:/bin"),
+              let output = ProgramOutput.of(path, ["-L"]) else { return nil }
         return output.split(separator: "\n").compactMap { line in
             guard line.hasPrefix("GPU "), let colon = line.firstIndex(of: ":") else { return nil }
             return String(line[line.index(line.startIndex, offsetBy: 4)..<colon])

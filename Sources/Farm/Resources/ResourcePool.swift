@@ -94,10 +94,19 @@ struct ResourcePool {
     }
 
     /// How many jobs a rank can run at once at most (its slots, and one CPU each).
-    func concurrency(of holderID: Int) -> Int {
+    /// With `smallest`, the least any task asks: a rank of 8 CPUs runs at most 2 tasks of 4.
+    func concurrency(of holderID: Int, smallest: TaskDemand = TaskDemand()) -> Int {
         guard let holder = holders[holderID] else { return 0 }
-        return min(holder.resources.slots.count, holder.cpus.count)
+        var most = holder.cpus.count / max(1, smallest.cpus)
+        if smallest.gpus > 0 {
+            let perDevice = smallest.gpus < 1 ? Int((1 / smallest.gpus).rounded(.down)) : 0
+            most = min(most, smallest.gpus < 1 ? holder.devices.count * perDevice : holder.devices.count / Int(smallest.gpus))
+        }
+        return max(1, min(holder.resources.slots.count, most))
     }
+
+    /// Counts every release of resources: a task that found no room need not be tried again before it changes.
+    private(set) var releases = 0
 
     /// Whether some rank could ever hold `demand`.
     func canEverHold(_ demand: TaskDemand) -> Bool {
@@ -169,6 +178,7 @@ struct ResourcePool {
     /// The slot's job ended: what it used is free again.
     mutating func release(slot: Int) {
         guard let grant = grants.removeValue(forKey: slot), let id = holderOfSlot[slot] else { return }
+        releases += 1
         holders[id]!.freeCPUs.formUnion(grant.cpus)
         for device in grant.devices { holders[id]!.freeUnits[device.index] += device.units }
     }
