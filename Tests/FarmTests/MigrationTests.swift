@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Synchronization
 import Testing
 @testable import Farm
 
@@ -47,4 +48,29 @@ import Testing
         #expect(try scalar(db, "SELECT count(*) FROM grdb_migrations") as Int? == 4)
         #expect(try scalar(db, "SELECT count(*) FROM farm_task") as Int? == 8)
     }
+
+    /// Eight connections opening one new ledger at once (what eight farmruns started together do): each
+    /// may try a migration another has just committed. Every one of them opens it, and each migration is
+    /// applied once. Repeated on sixty new files, so the interleavings the race needs all come up.
+    @Test func ledgersOpenedAtOnceOnANewDatabaseAllOpenIt() throws {
+        let folder = TemporaryFolder()
+        let sweep = try Sweep(try SweepSpec.load(path: "\(Self.fixture)/sweep.yaml"))
+        for round in 0..<60 {
+            let db = folder.file("r\(round).db")
+            // Threads of their own, not the test pool's two: eight connections really at once.
+            let failures = Mutex<[String]>([])
+            let done = DispatchGroup()
+            for _ in 0..<8 {
+                done.enter()
+                Thread.detachNewThread {
+                    do { try Ledger(path: db, sweep: sweep).close() } catch { failures.withLock { $0.append("\(error)") } }
+                    done.leave()
+                }
+            }
+            done.wait()
+            #expect(failures.withLock { $0 } == [])
+            #expect(try scalar(db, "SELECT count(*) FROM grdb_migrations") as Int? == 4)
+        }
+    }
+
 }

@@ -49,22 +49,36 @@ package enum LedgerSchema {
         return migrator
     }
 
-    /// Brings the ledger in `queue` up to date. Two farmruns opening one ledger at once both try: each
-    /// migration is a transaction of its own, so the second one's attempt fails on the record of one the
-    /// first has just applied (a UNIQUE constraint on grdb_migrations) while the first may still be
-    /// applying the next. The second then runs what is left, or finds it all done, within 30 s.
+    /// Brings the ledger in `queue` up to date. Two farmruns opening one ledger at once both try, and the
+    /// migrator reads what is applied before it opens each migration's transaction: the second one can
+    /// attempt a migration the first has just committed, and fail on its record (a UNIQUE constraint on
+    /// grdb_migrations), on its effect ("duplicate column name") or on the lock. A migration commits its
+    /// change and its record together, so a failure while the applied set grew is that race: what is left
+    /// is run again (or found all done), within 30 s. A failure while nothing else progressed is real.
     static func migrate(_ queue: DatabaseQueue) throws {
         let migrator = self.migrator
         let giveUp = Date(timeIntervalSinceNow: 30)
         while true {
+            let appliedBefore = try applied(in: queue)
             do {
                 try migrator.migrate(queue)
                 return
-            } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT || error.resultCode == .SQLITE_BUSY {
+            } catch let error as DatabaseError {
                 if try queue.read(migrator.hasCompletedMigrations) { return }
-                guard Date() < giveUp else { throw error }
+                let appliedAfter = try applied(in: queue)
+                let raced = appliedAfter != appliedBefore || error.resultCode == .SQLITE_BUSY
+                guard raced, Date() < giveUp else { throw error }
                 Thread.sleep(forTimeInterval: 0.05)
             }
+        }
+    }
+
+    /// The migrations applied, read in one snapshot (the migrator's own read looks for its table after a
+    /// failed SELECT, in a newer snapshot, so it fails while another connection creates that table).
+    private static func applied(in queue: DatabaseQueue) throws -> Set<String> {
+        try queue.read { db in
+            try db.tableExists("grdb_migrations")
+                ? String.fetchSet(db, sql: "SELECT identifier FROM grdb_migrations") : []
         }
     }
 
