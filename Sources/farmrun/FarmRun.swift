@@ -63,6 +63,10 @@ struct Run: ParsableCommand {
     var cpusPerTask: String?
     @Option(help: ArgumentHelp("GPUs each task needs (resources: gpus): a whole number, a fraction such as 0.5 (tasks share a device), or {n}.", valueName: "G"))
     var gpusPerTask: String?
+    @Option(help: ArgumentHelp("Python modules each slot imports once, e.g. numpy,sklearn (the sweep's preload:); each task of a python3 script.py or python3 -m mod command is then forked from that warm interpreter.", valueName: "MODULES"))
+    var preload: String?
+    @Option(help: ArgumentHelp("Tasks one warm Python runs before a fresh one replaces it (preload_tasks:, default 1000).", valueName: "N"))
+    var preloadTasks: Int?
     @Option(help: ArgumentHelp("CPUs each rank holds, declared instead of read from its affinity mask (jobs are then not pinned).", valueName: "N"))
     var cpus: Int?
     @Option(help: ArgumentHelp("GPU ids each rank holds, e.g. 0,1,2,3, instead of CUDA_VISIBLE_DEVICES, ROCR_VISIBLE_DEVICES or nvidia-smi -L.", valueName: "LIST"))
@@ -126,6 +130,8 @@ struct Run: ParsableCommand {
         overrides.environment = env
         overrides.cpusPerTask = cpusPerTask
         overrides.gpusPerTask = gpusPerTask
+        overrides.preload = preload
+        overrides.preloadTasks = preloadTasks
         overrides.table = table
         overrides.timeout = timeout
         overrides.retries = try retries.map { text throws(SweepError) in try RetryBudget(parsing: text) }

@@ -180,4 +180,15 @@ struct MPIFarmTests {
         #expect(r.status == 0, "\(r.stdout)\n\(r.stderr)")
         #expect(r.stdout.contains("lost 0, duplicated 0"))
     }
+
+    /// The same with every task forked from its slot's warm Python: the kills land on interpreters
+    /// and their tasks too, and none of them outlives its worker.
+    @Test func killLoopWithPreloadLosesAndDuplicatesNothingAndLeavesNoWarmPython() throws {
+        let script = Slurm.repository + "/Tests/faults/kill-loop.sh"
+        let r = try runProcess(["/bin/bash", script, "--kills", "10", "--tasks", "1500", "--preload"], environment: ["FARMRUN": Binaries.farmrun])
+        print(r.stdout)
+        #expect(r.status == 0, "\(r.stdout)\n\(r.stderr)")
+        #expect(r.stdout.contains("lost 0, duplicated 0"))
+        #expect(r.stdout.contains("warm interpreters or their tasks left: none"))
+    }
 }

@@ -11,19 +11,25 @@
 # a worker rank or to mpirun the others go on for about a second until the job is torn down (60-80
 # tasks here), so 25 kills use up about 1,700 of the 3,000 tasks, whatever the machine's speed.
 #
-#   bash Tests/faults/kill-loop.sh [--kills N] [--seed S] [--tasks T]
+# With --preload the job is a Python script and every slot forks it from a warm Python
+# (preload: json): the kills then also land on warm interpreters and tasks forked from them, and
+# afterwards none of either may be left.
+#
+#   bash Tests/faults/kill-loop.sh [--kills N] [--seed S] [--tasks T] [--preload]
 #
 # CI runs it with --kills 25 (from the Swift test suite); run --kills 200 by hand.
 set -euo pipefail
 kills=25
 seed=$(( $(date +%s%N) % 100000 ))
 tasks=""
+preload=0
 while (($#)); do
     case "$1" in
         --kills) kills=$2; shift 2 ;;
         --seed) seed=$2; shift 2 ;;
         --tasks) tasks=$2; shift 2 ;;
-        *) echo "usage: $0 [--kills N] [--seed S] [--tasks T]" >&2; exit 64 ;;
+        --preload) preload=1; shift ;;
+        *) echo "usage: $0 [--kills N] [--seed S] [--tasks T] [--preload]" >&2; exit 64 ;;
     esac
 done
 tasks=${tasks:-$(( kills * 120 > 3000 ? kills * 120 : 3000 ))}
@@ -39,10 +45,24 @@ db=$work/kill.db
 RANDOM=$seed
 echo "kill-loop: seed $seed, $kills kills, $tasks tasks (replay: $0 --kills $kills --seed $seed --tasks $tasks)"
 
-args=(--db "$db" -p "x=1..$((tasks / 2))" -p y=a,b --progress 0 --lease-timeout 1h --batch-interval 0.1s
-      -- /bin/sh -c 'sleep 0.05; echo "{\"x\": $1, \"y\": \"$2\"}"' job '{x}' '{y}')
+args=(--db "$db" -p "x=1..$((tasks / 2))" -p y=a,b --progress 0 --lease-timeout 1h --batch-interval 0.1s)
+if ((preload)); then
+    printf '%s\n' 'import json, sys, time' 'time.sleep(0.05)' 'print(json.dumps({"x": int(sys.argv[1]), "y": sys.argv[2]}))' >"$work/job.py"
+    # The marker finds this loop's warm interpreters and their tasks (their command line is the server's).
+    args+=(--preload json --env "KILL_LOOP_MARK=$work" -- python3 "$work/job.py" '{x}' '{y}')
+else
+    args+=(-- /bin/sh -c 'sleep 0.05; echo "{\"x\": $1, \"y\": \"$2\"}"' job '{x}' '{y}')
+fi
 
 ours() { pgrep -f -- "--db $db" || true; }
+# Warm interpreters and tasks forked from them, by the marker in their environment.
+warm_left() {
+    local pid
+    for pid in $(pgrep -x python3 || true); do
+        tr '\0' '\n' <"/proc/$pid/environ" 2>/dev/null | grep -qx "KILL_LOOP_MARK=$work" && echo "$pid"
+    done
+    return 0
+}
 
 # Rank pids of an mpirun, by OMPI_COMM_WORLD_RANK.
 rank_pid() {
@@ -112,7 +132,13 @@ interrupted=$(sqlite3 "$db" "SELECT count(*) FROM farm_task WHERE interruptions 
 echo "kill-loop: $done_kills kills over $runs runs; final exit $status; rows $rows, distinct tasks $distinct, distinct (x, y, replicate) $pairs, done $done_tasks of $tasks; tasks interrupted at least once: $interrupted; integrity_check: $integrity"
 lost=$((tasks - distinct)); dup=$((rows - distinct))
 echo "kill-loop: lost $lost, duplicated $dup"
-if ((status != 0 || rows != tasks || distinct != tasks || pairs != tasks || done_tasks != tasks)) || [[ $integrity != ok ]]; then
+left=""
+if ((preload)); then
+    # The orphan guard kills a dead worker's groups (a moment after its death): wait for that state.
+    for _ in $(seq 1 300); do left=$(warm_left); [[ -z $left ]] && break; sleep 0.1; done
+    echo "kill-loop: warm interpreters or their tasks left: ${left:-none}"
+fi
+if [[ -n $left ]] || ((status != 0 || rows != tasks || distinct != tasks || pairs != tasks || done_tasks != tasks)) || [[ $integrity != ok ]]; then
     echo "kill-loop: FAILED (seed $seed); tasks not done:" >&2
     sqlite3 -header "$db" "SELECT id, state, failure, error, exit_status, signal, failures, interruptions, rank, substr(stderr_tail, 1, 200) AS stderr FROM farm_task WHERE state != 'done'" >&2
     tail -n 30 "$work/runs.log" >&2

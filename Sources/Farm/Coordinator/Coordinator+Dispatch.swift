@@ -163,6 +163,7 @@ extension Coordinator {
         let reportKey = trialAssignment(index, rank: rank, environment: &environment)
         var assignment = TaskAssignment(taskID: taskID, argv: argv, timeout: timeout, environment: environment, reportKey: reportKey)
         assignment.resources = resources
+        assignment.preload = preload
         try transport.send(.assign(assignment), to: rank)
         dispatched += 1
         let command = JSONValue.array(argv.map { .string($0) }).jsonText

@@ -10,6 +10,7 @@ extension Coordinator {
             logger.warning("rank \(rank) reported task \(outcome.taskID) it was not given; ignored")
             return
         }
+        if let note = outcome.note, notesLogged.insert(note).inserted { logger.warning("\(note)") }
         openBatch()
         lastTaskEndedAt = Date().timeIntervalSince1970
         // Started within this batch: its end is written with its command, and no running-mark is.

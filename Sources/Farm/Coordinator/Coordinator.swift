@@ -90,6 +90,10 @@ package final class Coordinator {
     var refusal: String?
     /// When slot use per host is next written with a batch.
     var nextHostUseWrite: ContinuousClock.Instant
+    /// What each job's warm Python preloads (nil: jobs start cold), settled once from the sweep.
+    let preload: PreloadSpec?
+    /// The workers' notes already logged (each is said once, however many slots send it).
+    var notesLogged: Set<String> = []
 
     package init(ledger: Ledger, state: LedgerState, transport: any Transport, options: CoordinatorOptions, logger: Logger) {
         self.ledger = ledger
@@ -99,6 +103,7 @@ package final class Coordinator {
         self.options = options
         self.logger = logger
         pool = ResourcePool(pins: ledger.sweep.spec.resources.declared, assignsDevices: ledger.sweep.spec.resources.declaresGPUs)
+        preload = PreloadPlan.settle(ledger.sweep.spec, logger: logger)
         started = clock.now
         lastCommit = started
         lastProgress = started

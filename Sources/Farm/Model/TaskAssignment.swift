@@ -11,6 +11,8 @@ package struct TaskAssignment: Sendable, Equatable {
     package var reportKey: String?
     /// The CPUs and devices the job is given (nil: none chosen, the job inherits the rank's).
     package var resources: JobResources?
+    /// The modules a warm Python imports for this job, if it is a Python script (nil: spawned cold).
+    package var preload: PreloadSpec?
 
     package init(taskID: Int64, argv: [String], timeout: Double = 0, environment: [String: String] = [:], reportKey: String? = nil) {
         self.reportKey = reportKey

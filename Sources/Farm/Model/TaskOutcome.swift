@@ -44,6 +44,9 @@ package struct TaskOutcome: Sendable, Equatable {
     package var stdoutHead: String
     /// CPU time and peak memory of the job (nil when it never ran or could not be read).
     package var usage: ChildUsage?
+    /// Something the worker wants said in rank 0's log (once per text), such as a preload that
+    /// could not be used.
+    package var note: String?
 
     package init(taskID: Int64, status: Status, exitCode: Int32? = nil, signal: Int32? = nil, startedAt: Double = 0,
                 wallSeconds: Double = 0, host: String = "", rank: Int = 0, stderrTail: String = "", stdoutHead: String = "",

@@ -38,7 +38,7 @@ package struct JobRunner: Sendable {
     /// This process's environment, read once: each job gets it plus its own variables.
     /// (swift-subprocess's `.inherit` parses `environ` into a dictionary at every spawn,
     /// twice for a program found through PATH: a tenth of the spawning threads' time.)
-    private let inheritedEnvironment: [Environment.Key: String]
+    let inheritedEnvironment: [Environment.Key: String]
 
     package init(host: String, rank: Int, killGrace: Double = 5, stdoutLimit: Int = 64 << 20,
                 stderrTailBytes: Int = 4096, stdoutHeadBytes: Int = 1024) {
@@ -58,7 +58,23 @@ package struct JobRunner: Sendable {
     /// Runs `assignment`; `shouldAbort` is asked every few milliseconds and a
     /// `true` stops the job (recorded as interrupted). With the assignment's
     /// `reportKey`, the job's reports go to `reports` as they are printed.
-    package func run(_ assignment: TaskAssignment, reports: ReportSink? = nil, shouldAbort: () -> Bool) -> TaskOutcome {
+    /// A `warm` interpreter (the slot's) runs a Python job of a sweep with `preload:` by forking
+    /// it from a Python that has imported those modules; otherwise (or when it cannot) the job
+    /// is spawned.
+    package func run(_ assignment: TaskAssignment, warm: WarmInterpreter? = nil, reports: ReportSink? = nil, shouldAbort: () -> Bool) -> TaskOutcome {
+        var note: String?
+        if let warm, let preload = assignment.preload, let command = PythonCommand(argv: assignment.argv) {
+            switch runWarm(assignment, command: command, preload: preload, on: warm, reports: reports, shouldAbort: shouldAbort) {
+            case .ran(let outcome): return outcome
+            case .cold(let why): note = why
+            }
+        }
+        var outcome = runCold(assignment, reports: reports, shouldAbort: shouldAbort)
+        outcome.note = note
+        return outcome
+    }
+
+    private func runCold(_ assignment: TaskAssignment, reports: ReportSink?, shouldAbort: () -> Bool) -> TaskOutcome {
         let done = DispatchSemaphore(value: 0)
         // A report wakes the loop at once, so it reaches the coordinator (and a prune comes back) without a poll's wait.
         let wake = DispatchSemaphore(value: 0)
@@ -87,13 +103,9 @@ package struct JobRunner: Sendable {
             outcome.status = .failed(.spawn, message: "the command is empty")
             return outcome
         }
-        if let folder = a.environment["FARM_TASK_DIR"] {
-            do {
-                try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-            } catch {
-                outcome.status = .failed(.spawn, message: "cannot create the task folder \(folder): \(error.localizedDescription); check --task-dir")
-                return outcome
-            }
+        if let failure = Self.makeTaskFolder(a) {
+            outcome.status = failure
+            return outcome
         }
         var options = PlatformOptions()
         options.createSession = true
@@ -190,75 +202,12 @@ package struct JobRunner: Sendable {
             // Whatever of the job's process group is still alive (a background child) goes now.
             kill(-pid, SIGKILL)
             orphanGuard?.ended(pid)
-            let captured = result.closureResult
-            if let job = a.resources {
-                outcome.cpus = CPUList.text(job.cpus)
-                outcome.devices = job.devices?.joined(separator: ",")
-            }
-            outcome.wallSeconds = Double((clock.now - start) / .milliseconds(1)) / 1000
-            outcome.stderrTail = captured.stderr.text
-            outcome.usage = captured.usage
-            switch result.terminationStatus {
-            case .exited(let code): outcome.exitCode = code
-            case .signaled(let signal): outcome.signal = signal
-            }
-            outcome.status = classify(result.terminationStatus, captured: captured, timeout: a.timeout, reporting: a.reportKey != nil)
-            if case .failed = outcome.status {
-                outcome.stdoutHead = String(decoding: captured.stdout.bytes.prefix(stdoutHeadBytes), as: UTF8.self)
-            }
+            finish(&outcome, a, status: result.terminationStatus, captured: result.closureResult, wallSeconds: Double((clock.now - start) / .milliseconds(1)) / 1000)
         } catch {
             outcome.wallSeconds = Double((clock.now - start) / .milliseconds(1)) / 1000
             outcome.status = .failed(.spawn, message: "cannot start \(program): \(JobRunner.describeSpawnError(error, program: program))")
         }
         return outcome
-    }
-
-    /// How the job ended; a `reporting` job's stdout is its reports, already sent, so a clean exit is an empty row.
-    private func classify(_ status: TerminationStatus, captured: Captured, timeout: Double, reporting: Bool) -> TaskOutcome.Status {
-        switch captured.stop {
-        case .aborted: return .failed(.interrupted, message: "stopped by farm's shutdown before it finished")
-        case .timedOut: return .failed(.timeout, message: "ran past its timeout of \(DurationText.format(timeout)) and was killed")
-        case .none: break
-        }
-        switch status {
-        case .signaled(let signal):
-            let hint = signal == SIGKILL ? " (the OOM killer sends this when memory runs out)" : ""
-            return .failed(.signal, message: "killed by signal \(signal) (\(SignalName.of(signal)))\(hint)")
-        case .exited(let code) where code != 0:
-            return .failed(.exit, message: "exited with status \(code)")
-        case .exited:
-            break
-        }
-        if reporting { return .succeeded(ResultRow()) }
-        if captured.stdout.overflowed {
-            return .failed(.output, message: "stdout was \(captured.stdout.total) bytes, over the \(captured.stdout.limit)-byte limit; print one JSON object")
-        }
-        do {
-            let value = try JSONParser.parseOne(captured.stdout.bytes)
-            guard case .object = value else {
-                return .failed(.output, message: "stdout is \(value.kindName), not a JSON object; print one object such as {\"rmse\": 0.1}")
-            }
-            return .succeeded(try ResultRow(json: value))
-        } catch let error as JSONError {
-            return .failed(.output, message: "stdout is not one JSON object: \(error)")
-        } catch {
-            return .failed(.output, message: "stdout is not one JSON object: \(error)")
-        }
-    }
-
-    /// Why a job could not start, by swift-subprocess's error code and errno.
-    static func describeSpawnError(_ error: any Error, program: String = "") -> String {
-        guard let error = error as? SubprocessError else { return "\(error)" }
-        let errno = error.underlyingError?.rawValue
-        // swift-subprocess reports a file that is there but not executable as not found, too.
-        let isThere = program.contains("/") && FileManager.default.fileExists(atPath: program)
-        if !isThere && (error.code == .executableNotFound || (error.code == .spawnFailed && errno == ENOENT)) {
-            return "no such program (check the command and PATH)"
-        }
-        if isThere || (error.code == .spawnFailed && errno == EACCES) {
-            return "permission denied: the program is not executable (chmod +x it, or start it with its interpreter, e.g. python3 job.py)"
-        }
-        return "\(error)"
     }
 }
 

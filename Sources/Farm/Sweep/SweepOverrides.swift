@@ -16,6 +16,9 @@ package struct SweepOverrides: Sendable {
     /// `--cpus-per-task`, `--gpus-per-task`: a number or a parameter such as `{n}`.
     package var cpusPerTask: String?
     package var gpusPerTask: String?
+    /// `--preload numpy,sklearn` (replacing the file's `preload:`), `--preload-tasks N`.
+    package var preload: String?
+    package var preloadTasks: Int?
 
     package init() {}
 
@@ -71,6 +74,15 @@ package struct SweepOverrides: Sendable {
             spec.environment[name] = String(option[option.index(after: equals)...])
         }
         try spec.resources.override(cpus: cpusPerTask, gpus: gpusPerTask)
+        if let preload {
+            let modules = try PreloadSpec.modules(preload, what: "--preload")
+            spec.preload = modules.isEmpty ? nil : PreloadSpec(modules: modules, recycleAfterTasks: spec.preload?.recycleAfterTasks ?? PreloadSpec.defaultRecycleAfterTasks)
+        }
+        if let preloadTasks {
+            guard preloadTasks >= 1 else { throw SweepError("--preload-tasks must be at least 1") }
+            guard spec.preload != nil else { throw SweepError("--preload-tasks is given but nothing is preloaded; add --preload numpy,… (or preload: in the sweep)") }
+            spec.preload?.recycleAfterTasks = preloadTasks
+        }
         return spec
     }
 }

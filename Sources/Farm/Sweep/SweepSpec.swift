@@ -27,6 +27,8 @@ package struct SweepSpec: Sendable, Equatable {
     package var environment: [String: String] = [:]
     /// What each task needs (`resources:`), so farm places it where that much is free.
     package var resources = ResourceSpec()
+    /// The modules each slot's warm Python imports once (`preload:`); nil: every task starts cold.
+    package var preload: PreloadSpec?
 
     package static let defaultTable = "results"
 
@@ -42,7 +44,7 @@ package struct SweepSpec: Sendable, Equatable {
     }
 
     static let knownKeys = ["command", "table", "parameters", "where", "replicates", "timeout", "retries", "method", "samples", "seed",
-                            "fidelity", "metric", "early_terminate", "env", "resources"]
+                            "fidelity", "metric", "early_terminate", "env", "resources", "preload", "preload_tasks"]
 
     /// Reads a sweep file.
     package static func load(path: String) throws(SweepError) -> SweepSpec {
@@ -74,6 +76,7 @@ package struct SweepSpec: Sendable, Equatable {
         var command: [String]?
         var spec = SweepSpec(command: [], parameters: [])
         var sawParameters = false
+        var recycleAfter: Int?
         for (keyNode, value) in mapping {
             guard let key = keyNode.string else { throw SweepError("a top-level key is not a string") }
             switch key {
@@ -121,6 +124,11 @@ package struct SweepSpec: Sendable, Equatable {
                 spec.environment = try Self.environment(value)
             case "resources":
                 spec.resources = try ResourceSpec.parse(value)
+            case "preload":
+                let modules = try PreloadSpec.modules(value)
+                spec.preload = modules.isEmpty ? nil : PreloadSpec(modules: modules)
+            case "preload_tasks":
+                recycleAfter = try PreloadSpec.recycleAfter(value.scalar?.string ?? describe(value), what: "preload_tasks")
             default:
                 throw SweepError("unknown key \"\(key)\"; a sweep has \(knownKeys.joined(separator: ", "))")
             }
@@ -128,6 +136,12 @@ package struct SweepSpec: Sendable, Equatable {
         guard let command else { throw SweepError("the sweep has no command; add e.g. command: [python3, job.py, \"{x}\"]") }
         guard sawParameters else { throw SweepError("the sweep has no parameters; add e.g. parameters: {x: [1, 2, 3]}") }
         spec.command = command
+        if let recycleAfter {
+            guard spec.preload != nil else {
+                throw SweepError("preload_tasks is set but nothing is preloaded; add preload: [numpy, …] or remove preload_tasks")
+            }
+            spec.preload?.recycleAfterTasks = recycleAfter
+        }
         return spec
     }
 

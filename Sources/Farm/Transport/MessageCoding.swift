@@ -20,6 +20,7 @@ package enum MessageCoding {
             } else {
                 w.u8(0)
             }
+            if let preload = a.preload { w.u8(1); w.strings(preload.modules); w.i64(Int64(preload.recycleAfterTasks)) } else { w.u8(0) }
         case .outcome(let o):
             w.u8(3); w.i64(o.taskID)
             switch o.status {
@@ -33,7 +34,7 @@ package enum MessageCoding {
             w.f64(o.startedAt); w.f64(o.wallSeconds); w.string(o.host); w.i64(Int64(o.rank))
             w.string(o.stderrTail); w.string(o.stdoutHead)
             if let usage = o.usage { w.u8(1); w.f64(usage.cpuSeconds); w.i64(usage.maxRSSKiB) } else { w.u8(0) }
-            w.optionalString(o.cpus); w.optionalString(o.devices)
+            w.optionalString(o.cpus); w.optionalString(o.devices); w.optionalString(o.note)
         case .signalled(let s):
             w.u8(4); w.i64(Int64(s))
         case .abort:
@@ -71,6 +72,7 @@ package enum MessageCoding {
                 let devices = try r.u8() == 1 ? try r.strings() : nil
                 assignment.resources = JobResources(cpus: cpus, pin: pin, devices: devices, deviceVariables: variables)
             }
+            if try r.u8() == 1 { assignment.preload = PreloadSpec(modules: try r.strings(), recycleAfterTasks: Int(try r.i64())) }
             return .assign(assignment)
         case 3:
             let id = try r.i64()
@@ -88,6 +90,7 @@ package enum MessageCoding {
             if try r.u8() == 1 { outcome.usage = ChildUsage(cpuSeconds: try r.f64(), maxRSSKiB: try r.i64()) }
             outcome.cpus = try r.optionalString()
             outcome.devices = try r.optionalString()
+            outcome.note = try r.optionalString()
             return .outcome(outcome)
         case 4: return .signalled(Int32(try r.i64()))
         case 5: return .abort

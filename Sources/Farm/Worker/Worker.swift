@@ -16,6 +16,8 @@ package final class Worker {
     private let selfAbortAfter: Double
     /// What this worker's rank holds, said in its `ready` (nil: one CPU, nothing declared).
     private let resources: RankResources?
+    /// This slot's warm Python, for a sweep with `preload:` (started at its first Python task).
+    private let warm: WarmInterpreter
     private var reportedSignal = false
     private var signalledAt: Date?
 
@@ -25,10 +27,12 @@ package final class Worker {
         self.runner = runner
         self.watchesSignals = watchesSignals
         self.selfAbortAfter = selfAbortAfter
+        warm = WarmInterpreter(orphanGuard: runner.orphanGuard)
     }
 
     /// Serves tasks until the coordinator says stop.
     package func run() throws {
+        defer { warm.shutdown() }
         try transport.send(.ready(host: runner.host, resources: resources), to: 0)
         // Tasks handed out ahead while a job runs, started in order the moment it ends.
         var held = FIFOQueue<TaskAssignment>([])
@@ -48,7 +52,7 @@ package final class Worker {
             var stopAfter = false
             var failure: (any Error)?
             let reports = assignment.reportKey == nil ? nil : ReportSink()
-            let outcome = runner.run(assignment, reports: reports) {
+            let outcome = runner.run(assignment, warm: warm, reports: reports) {
                 do {
                     try reportSignal()
                     for row in reports?.take() ?? [] { try transport.send(.report(taskID: assignment.taskID, row: row), to: 0) }
