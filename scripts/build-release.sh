@@ -12,7 +12,16 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 flags=(-c release --static-swift-stdlib -Xswiftc -Xclang-linker -Xswiftc -no-pie)
 # (Foundation's static archive makes the linker warn about mktemp: not our code.)
-swift build "${flags[@]}" 2>&1 | grep -E "error:|warning:" | grep -v "use of .mktemp\|swift-distributed-tracing" >&2 || true
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+status=0
+swift build "${flags[@]}" >"$log" 2>&1 || status=$?
+grep -E "error:|warning:" "$log" | grep -v "use of .mktemp\|swift-distributed-tracing" >&2 || true
+if ((status != 0)); then
+    echo "build-release: swift build failed (exit $status); the last lines:" >&2
+    tail -n 20 "$log" >&2
+    exit "$status"
+fi
 bin=$(swift build "${flags[@]}" --show-bin-path)
 # farm-pin (a job's CPU pinning, exec'd once per pinned job) built by the C compiler alone: linked by
 # swiftc it carries the Swift runtime, 8 MB that take a millisecond to start.

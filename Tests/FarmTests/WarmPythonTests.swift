@@ -39,12 +39,13 @@ import Testing
             print(json.dumps({"warm": warmmark.imported_by != os.getpid(), "before": warmmark.counter, "items": len(warmmark.items),
                               "leak": os.environ.get("LEAKED"), "name": __name__, "arg": sys.argv[1], "script": sys.argv[0],
                               "task": int(os.environ["FARM_TASK_ID"]), "session": os.getsid(0) == os.getpid(),
-                              "stdin": len(sys.stdin.read()), "cwd": os.getcwd()}))
+                              "stdin": len(sys.stdin.read()), "cwd": os.getcwd(), "server": os.getppid(),
+                              "run_dir": os.environ["RUN_DIR"]}))
             warmmark.counter += 1
             warmmark.items.append(sys.argv[1])
             os.environ["LEAKED"] = "yes"
             """
-        let run = try farm(folder, source, kinds: ["a", "b", "c", "d", "e", "f"], extra: ["--jobs", "1"])
+        let run = try farm(folder, source, kinds: ["a", "b", "c", "d", "e", "f"], extra: ["--jobs", "1", "--env", "RUN_DIR=runs/{k}"])
         #expect(run.status == 0, "\(run.stderr)")
         let rows = try DatabaseQueue(path: folder.file("r.db")).read {
             try Row.fetchAll($0, sql: "SELECT results.*, farm_task.id AS id FROM results JOIN farm_task ON farm_task.id = task_id")
@@ -59,7 +60,10 @@ import Testing
             #expect(row["task"] as Int64 == row["id"] as Int64)
             #expect(row["session"] as Int == 1 && row["stdin"] as Int == 0)
             #expect(row["cwd"] as String == FileManager.default.currentDirectoryPath)
+            #expect(row["run_dir"] as String == "runs/" + (row["arg"] as String))
         }
+        // One warm Python served all six, though each had its own env: value.
+        #expect(Set(rows.map { $0["server"] as Int }).count == 1)
         #expect(Set(rows.map { $0["arg"] as String }) == ["a", "b", "c", "d", "e", "f"])
     }
 

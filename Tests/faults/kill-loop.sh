@@ -48,8 +48,9 @@ echo "kill-loop: seed $seed, $kills kills, $tasks tasks (replay: $0 --kills $kil
 args=(--db "$db" -p "x=1..$((tasks / 2))" -p y=a,b --progress 0 --lease-timeout 1h --batch-interval 0.1s)
 if ((preload)); then
     printf '%s\n' 'import json, sys, time' 'time.sleep(0.05)' 'print(json.dumps({"x": int(sys.argv[1]), "y": sys.argv[2]}))' >"$work/job.py"
-    # The marker finds this loop's warm interpreters and their tasks (their command line is the server's).
-    args+=(--preload json --env "KILL_LOOP_MARK=$work" -- python3 "$work/job.py" '{x}' '{y}')
+    # The marker finds this loop's warm interpreters and the tasks forked from them (whose command line is the
+    # server's): PYTHONPATH shapes an interpreter, so it is in the environment each one started with.
+    args+=(--preload json --env "PYTHONPATH=$work" -- python3 "$work/job.py" '{x}' '{y}')
 else
     args+=(-- /bin/sh -c 'sleep 0.05; echo "{\"x\": $1, \"y\": \"$2\"}"' job '{x}' '{y}')
 fi
@@ -59,7 +60,7 @@ ours() { pgrep -f -- "--db $db" || true; }
 warm_left() {
     local pid
     for pid in $(pgrep -x python3 || true); do
-        tr '\0' '\n' <"/proc/$pid/environ" 2>/dev/null | grep -qx "KILL_LOOP_MARK=$work" && echo "$pid"
+        { tr '\0' '\n' <"/proc/$pid/environ"; } 2>/dev/null | grep -qx "PYTHONPATH=$work" && echo "$pid"
     done
     return 0
 }

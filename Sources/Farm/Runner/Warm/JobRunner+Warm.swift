@@ -23,8 +23,9 @@ extension JobRunner {
             outcome.status = failure
             return .ran(outcome)
         }
-        // The interpreter starts with what every task of the sweep shares; the rest is sent per task.
-        let sweepEnvironment = a.environment.filter { !$0.key.hasPrefix("FARM_") }
+        // The interpreter starts with the variables that shape an interpreter (PYTHONPATH, PATH, a venv):
+        // tasks that differ in those need another one. Every other variable is set in each task.
+        let sweepEnvironment = a.environment.filter { Self.shapesInterpreter($0.key) }
         var startEnvironment: [String: String] = [:]
         for (key, value) in inheritedEnvironment { startEnvironment[key.description] = value }
         startEnvironment.merge(sweepEnvironment) { _, sweep in sweep }
@@ -42,7 +43,7 @@ extension JobRunner {
         if let job = a.resources {
             let inherited = startEnvironment
             taskEnvironment.merge(job.environment(inherited: { inherited[$0] }, assigned: a.environment)) { _, job in job }
-            if job.pin && pinHelper != nil { cpus = job.cpus }
+            if job.pin { cpus = job.cpus }
         }
         var request: [(key: String, value: JSONValue)] = [
             ("argv", .array(command.taskArgv.map { .string($0) })),
@@ -94,6 +95,11 @@ extension JobRunner {
         finish(&outcome, a, status: status, captured: captured, wallSeconds: wall)
         warm.finished(on: server, preload: preload, residentKiB: exit.integer("rss"))
         return .ran(outcome)
+    }
+
+    /// Whether a variable of the sweep's `env:` is read when an interpreter starts (or by slurm/job.sh).
+    static func shapesInterpreter(_ name: String) -> Bool {
+        name.hasPrefix("PYTHON") || ["PATH", "LD_LIBRARY_PATH", "LD_PRELOAD", "VIRTUAL_ENV", "CONDA_PREFIX", "HOME"].contains(name)
     }
 
     /// Reads the job's output until both pipes close and the server has said how it ended (nil

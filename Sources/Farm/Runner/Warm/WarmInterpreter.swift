@@ -10,7 +10,7 @@ import Foundation
 /// Used by its slot's thread only, like the `Worker` that owns it.
 package final class WarmInterpreter {
     /// What makes two tasks need the same interpreter: its launcher, flags and modules, and the
-    /// environment it starts with (the sweep's `env:`; farm's per-task variables are set per task).
+    /// variables of the sweep's `env:` that shape an interpreter (every other one is set per task).
     struct Identity: Hashable {
         var interpreter: [String]
         var modules: [String]
