@@ -31,6 +31,11 @@ package enum DryRun {
         if let condition = spec.condition { text += "where: \(condition)\n" }
         if let timeout = spec.timeout { text += "timeout: \(DurationText.format(timeout)) per task\n" }
         text += "retries: \(spec.retries)\n"
+        if let preload = spec.preload {
+            text += PythonCommand(argv: spec.command) == nil
+                ? "preload: \(preload.modules.joined(separator: ", ")), but the command is not a Python script or module: every task starts its own interpreter\n"
+                : "preload: \(preload.modules.joined(separator: ", ")) imported once per slot; each task forked from it (a fresh one every \(preload.recycleAfterTasks) tasks)\n"
+        }
         if let database, FileManager.default.fileExists(atPath: database),
            let done = try? doneCount(database: database, table: spec.table) {
             text += "already done in \(database): \(done) of these tasks' table\n"
