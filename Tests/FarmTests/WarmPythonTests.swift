@@ -67,6 +67,14 @@ import Testing
         #expect(Set(rows.map { $0["arg"] as String }) == ["a", "b", "c", "d", "e", "f"])
     }
 
+    /// Jobs that end at once: the server's "started" and "exited" often come in one read.
+    @Test func manyInstantJobsAllFinish() throws {
+        let folder = TemporaryFolder()
+        let run = try farm(folder, "print('{\"ok\": 1}')\n", kinds: (1...400).map(String.init), extra: ["--jobs", "2"])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(try scalar(folder.file("r.db"), "SELECT count(*) FROM results") as Int? == 400)
+    }
+
     @Test func preloadedJobsThatDieExitOrFailAreRecordedAsSpawnedOnesAre() throws {
         let folder = TemporaryFolder()
         let marker = "farm-warm-child-\(UUID().uuidString)"

@@ -120,15 +120,16 @@ extension JobRunner {
             if open.stderr { watched.append(pollfd(fd: stderr, events: Int16(POLLIN), revents: 0)) }
             if exit == nil && !channel.closed { watched.append(pollfd(fd: channel.fd, events: Int16(POLLIN), revents: 0)) }
             _ = poll(&watched, nfds_t(watched.count), 5)
-            for entry in watched where entry.revents != 0 {
-                if entry.fd == channel.fd {
-                    if let frame = channel.receive(timeout: 0), frame.integer("exited") != nil {
-                        exit = frame
-                        kill(-pid, SIGKILL)  // it is over; a background child would hold the pipes open
-                    }
-                    if channel.closed && exit == nil { kill(-pid, SIGKILL) }
-                    continue
+            // The server's report may already be read (it can come in one read with "started"): look for a
+            // whole frame every time round, not only when the socket polls readable.
+            if exit == nil {
+                if let frame = channel.receive(timeout: 0), frame.integer("exited") != nil {
+                    exit = frame
+                    kill(-pid, SIGKILL)  // it is over; a background child would hold the pipes open
                 }
+                if channel.closed && exit == nil { kill(-pid, SIGKILL) }
+            }
+            for entry in watched where entry.revents != 0 && entry.fd != channel.fd {
                 let n = chunk.withUnsafeMutableBytes { read(entry.fd, $0.baseAddress, $0.count) }
                 if n < 0 && errno == EINTR { continue }
                 guard n > 0 else {
