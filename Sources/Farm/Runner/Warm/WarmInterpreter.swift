@@ -47,6 +47,7 @@ package final class WarmInterpreter {
     private var refused: Set<Identity> = []
     /// Servers that died under a task; past a few, this slot stops trying.
     private var deaths = 0
+    private var gaveUpSaid = false
     private let orphanGuard: OrphanGuard?
 
     package init(orphanGuard: OrphanGuard?) {
@@ -63,7 +64,10 @@ package final class WarmInterpreter {
         if let server, server.identity == identity, !server.channel.closed { return .ready(server) }
         stopServer()
         guard !refused.contains(identity) else { return .cold(note: nil) }
-        guard deaths < 3 else { return .cold(note: nil) }
+        guard deaths < 3 else {
+            defer { gaveUpSaid = true }
+            return .cold(note: gaveUpSaid ? nil : "preload: the warm Python (\(command.interpreter.joined(separator: " "))) died under 3 tasks on this slot; its tasks start cold from now on")
+        }
         let path = environment["PATH"] ?? "/usr/bin:/bin"
         guard case .found(let executable) = ProgramLookup.find(command.interpreter[0], path: path) else {
             return .cold(note: nil)  // the cold start reports the missing program as the task's spawn failure
@@ -105,6 +109,9 @@ package final class WarmInterpreter {
                 if let module = frame.text("failed") {
                     return refuse(identity, "preload: cannot import \(module) (\(frame.text("error") ?? "it failed")); the sweep runs without preloading")
                 }
+                if let why = frame.text("unsupported") {
+                    return refuse(identity, "preload: cannot preload with \(name): \(why); the sweep runs without preloading")
+                }
                 if let module = frame.text("unsafe") {
                     return refuse(identity, "preload: importing \(preload.modules.joined(separator: ", ")) loaded \(module), which is not safe to fork after import; the sweep runs without preloading")
                 }
@@ -113,7 +120,7 @@ package final class WarmInterpreter {
             if started.channel.closed {
                 process.waitUntilExit()
                 let how = process.terminationReason == .uncaughtSignal ? "was killed by signal \(process.terminationStatus)" : "exited with status \(process.terminationStatus)"
-                return refuse(identity, "preload: the warm Python (\(name)) \(how) before its imports were done; the sweep runs without preloading")
+                return refuse(identity, "preload: the warm Python (\(name)) \(how) before its imports were done (it needs Python 3.9 or newer); the sweep runs without preloading")
             }
         }
     }

@@ -160,6 +160,9 @@ def serve():
     os.close(null)
     for number in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGUSR1, signal.SIGUSR2):
         signal.signal(number, signal.SIG_IGN)
+    if not hasattr(socket, "recv_fds"):
+        send(sock, {"unsupported": "Python %d.%d; a warm Python needs 3.9 or newer" % sys.version_info[:2]})
+        return
     for name in sys.argv[1:]:
         try:
             importlib.import_module(name)
