@@ -39,6 +39,8 @@ package struct JobRunner: Sendable {
     /// (swift-subprocess's `.inherit` parses `environ` into a dictionary at every spawn,
     /// twice for a program found through PATH: a tenth of the spawning threads' time.)
     let inheritedEnvironment: [Environment.Key: String]
+    /// The same, keyed by plain names: a warm Python's start environment, per task.
+    let inheritedVariables: [String: String]
 
     package init(host: String, rank: Int, killGrace: Double = 5, stdoutLimit: Int = 64 << 20,
                 stderrTailBytes: Int = 4096, stdoutHeadBytes: Int = 1024) {
@@ -53,6 +55,7 @@ package struct JobRunner: Sendable {
         var inherited = [Environment.Key: String](minimumCapacity: environment.count + 24)
         for (key, value) in environment { inherited[Environment.Key(stringLiteral: key)] = value }
         self.inheritedEnvironment = inherited
+        self.inheritedVariables = environment
     }
 
     /// Runs `assignment`; `shouldAbort` is asked every few milliseconds and a

@@ -26,8 +26,7 @@ extension JobRunner {
         // The interpreter starts with the variables that shape an interpreter (PYTHONPATH, PATH, a venv):
         // tasks that differ in those need another one. Every other variable is set in each task.
         let sweepEnvironment = a.environment.filter { Self.shapesInterpreter($0.key) }
-        var startEnvironment: [String: String] = [:]
-        for (key, value) in inheritedEnvironment { startEnvironment[key.description] = value }
+        var startEnvironment = inheritedVariables
         startEnvironment.merge(sweepEnvironment) { _, sweep in sweep }
         let server: WarmInterpreter.Server
         switch warm.server(for: command, preload: preload, environment: startEnvironment, sweepEnvironment: sweepEnvironment, shouldAbort: shouldAbort) {
