@@ -1,11 +1,10 @@
 import Foundation
-import Subprocess
 
 /// What a finished job's exit, output and usage make of its outcome, the same for a spawned job
 /// and one forked from a warm Python.
 extension JobRunner {
     /// Fills `outcome` from how the job ended and what it wrote.
-    func finish(_ outcome: inout TaskOutcome, _ a: TaskAssignment, status: TerminationStatus, captured: Captured, wallSeconds: Double) {
+    func finish(_ outcome: inout TaskOutcome, _ a: TaskAssignment, status: JobExit, captured: Captured, wallSeconds: Double) {
         if let job = a.resources {
             outcome.cpus = CPUList.text(job.cpus)
             outcome.devices = job.devices?.joined(separator: ",")
@@ -35,7 +34,7 @@ extension JobRunner {
     }
 
     /// How the job ended; a `reporting` job's stdout is its reports, already sent, so a clean exit is an empty row.
-    private func classify(_ status: TerminationStatus, captured: Captured, timeout: Double, reporting: Bool) -> TaskOutcome.Status {
+    private func classify(_ status: JobExit, captured: Captured, timeout: Double, reporting: Bool) -> TaskOutcome.Status {
         switch captured.stop {
         case .aborted: return .failed(.interrupted, message: "stopped by farm's shutdown before it finished")
         case .timedOut: return .failed(.timeout, message: "ran past its timeout of \(DurationText.format(timeout)) and was killed")
@@ -65,20 +64,5 @@ extension JobRunner {
         } catch {
             return .failed(.output, message: "stdout is not one JSON object: \(error)")
         }
-    }
-
-    /// Why a job could not start, by swift-subprocess's error code and errno.
-    static func describeSpawnError(_ error: any Error, program: String = "") -> String {
-        guard let error = error as? SubprocessError else { return "\(error)" }
-        let errno = error.underlyingError?.rawValue
-        // swift-subprocess reports a file that is there but not executable as not found, too.
-        let isThere = program.contains("/") && FileManager.default.fileExists(atPath: program)
-        if !isThere && (error.code == .executableNotFound || (error.code == .spawnFailed && errno == ENOENT)) {
-            return "no such program (check the command and PATH)"
-        }
-        if isThere || (error.code == .spawnFailed && errno == EACCES) {
-            return "permission denied: the program is not executable (chmod +x it, or start it with its interpreter, e.g. python3 job.py)"
-        }
-        return "\(error)"
     }
 }

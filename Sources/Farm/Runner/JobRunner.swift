@@ -1,12 +1,4 @@
-import Dispatch
 import Foundation
-import Subprocess
-import Synchronization
-#if canImport(System)
-import System
-#else
-import SystemPackage
-#endif
 
 /// Runs one task's command as a child process and says how it ended.
 ///
@@ -18,8 +10,8 @@ import SystemPackage
 /// background child left behind by a job that exited is killed too, so no
 /// process of a finished task keeps running.
 ///
-/// `run` is synchronous so the MPI worker loop stays on one thread; the child
-/// is driven by swift-subprocess on the concurrency pool meanwhile.
+/// `run` is synchronous and follows the job on the calling thread (the slot's:
+/// see `JobProcess` and `JobFollower`), so the MPI worker loop stays on one thread.
 package struct JobRunner: Sendable {
     package var host: String
     package var rank: Int
@@ -35,11 +27,8 @@ package struct JobRunner: Sendable {
     package var orphanGuard: OrphanGuard?
     /// `farm-pin`, through which a job with CPUs of its own starts pinned to them (nil: jobs are not pinned).
     package var pinHelper: String?
-    /// This process's environment, read once: each job gets it plus its own variables.
-    /// (swift-subprocess's `.inherit` parses `environ` into a dictionary at every spawn,
-    /// twice for a program found through PATH: a tenth of the spawning threads' time.)
-    let inheritedEnvironment: [Environment.Key: String]
-    /// The same, keyed by plain names: a warm Python's start environment, per task.
+    /// This process's environment, read once: each job gets it plus its own variables
+    /// (and a warm Python starts with it).
     let inheritedVariables: [String: String]
 
     package init(host: String, rank: Int, killGrace: Double = 5, stdoutLimit: Int = 64 << 20,
@@ -50,11 +39,9 @@ package struct JobRunner: Sendable {
         self.stdoutLimit = stdoutLimit
         self.stderrTailBytes = stderrTailBytes
         self.stdoutHeadBytes = stdoutHeadBytes
-        let environment = ProcessInfo.processInfo.environment
         // Room for a job's own variables (FARM_…, threads, devices), so adding them never rehashes.
-        var inherited = [Environment.Key: String](minimumCapacity: environment.count + 24)
-        for (key, value) in environment { inherited[Environment.Key(stringLiteral: key)] = value }
-        self.inheritedEnvironment = inherited
+        var environment = [String: String](minimumCapacity: ProcessInfo.processInfo.environment.count + 24)
+        environment.merge(ProcessInfo.processInfo.environment) { _, new in new }
         self.inheritedVariables = environment
     }
 
@@ -77,27 +64,7 @@ package struct JobRunner: Sendable {
         return outcome
     }
 
-    private func runCold(_ assignment: TaskAssignment, reports: ReportSink?, shouldAbort: () -> Bool) -> TaskOutcome {
-        let done = DispatchSemaphore(value: 0)
-        // A report wakes the loop at once, so it reaches the coordinator (and a prune comes back) without a poll's wait.
-        let wake = DispatchSemaphore(value: 0)
-        let box = OutcomeBox()
-        let control = JobControl()
-        let runner = self
-        reports?.onPut { wake.signal() }
-        Task.detached {
-            box.outcome = await runner.runAsync(assignment, reports: reports, control: control)
-            done.signal()
-            wake.signal()
-        }
-        while done.wait(timeout: .now()) == .timedOut {
-            _ = wake.wait(timeout: .now() + .milliseconds(5))
-            if !control.aborted && shouldAbort() { control.abort() }
-        }
-        return box.outcome!
-    }
-
-    private func runAsync(_ a: TaskAssignment, reports: ReportSink?, control: JobControl) async -> TaskOutcome {
+    private func runCold(_ a: TaskAssignment, reports: ReportSink?, shouldAbort: () -> Bool) -> TaskOutcome {
         let startedAt = Date().timeIntervalSince1970
         let clock = ContinuousClock()
         let start = clock.now
@@ -110,142 +77,53 @@ package struct JobRunner: Sendable {
             outcome.status = failure
             return outcome
         }
-        var options = PlatformOptions()
-        options.createSession = true
-        options.teardownSequence = [.send(signal: .terminate, toProcessGroup: true, allowedDurationToNextStep: .milliseconds(Int(killGrace * 1000)))]
-        var environment = inheritedEnvironment
-        for (k, v) in a.environment { environment[Environment.Key(stringLiteral: k)] = v }
-        var executable: Executable = program.contains("/") ? .path(FilePath(program)) : .name(program)
-        var arguments = Array(a.argv.dropFirst())
+        var environment = inheritedVariables
+        environment.merge(a.environment) { _, task in task }
+        var argv = a.argv
         if let job = a.resources {
-            let inherited = inheritedEnvironment
-            for (k, v) in job.environment(inherited: { inherited[Environment.Key(stringLiteral: $0)] }, assigned: a.environment) {
-                environment[Environment.Key(stringLiteral: k)] = v
-            }
-            if job.pin, let pinHelper {
-                // farm-pin sets the affinity and execs the job: find the program first, so a missing one fails as a spawn.
-                let path = a.environment["PATH"] ?? inherited[Environment.Key(stringLiteral: "PATH")] ?? "/usr/bin:/bin"
-                switch ProgramLookup.find(program, path: path) {
-                case .found(let resolved):
-                    executable = .path(FilePath(pinHelper))
-                    arguments = [CPUList.text(job.cpus), resolved] + arguments
-                case .missing(let reason):
-                    outcome.status = .failed(.spawn, message: "cannot start \(program): \(reason)")
-                    return outcome
-                }
-            }
+            let inherited = inheritedVariables
+            environment.merge(job.environment(inherited: { inherited[$0] }, assigned: a.environment)) { _, job in job }
         }
-        let deadline: ContinuousClock.Instant? = a.timeout > 0 ? start + .milliseconds(Int64(a.timeout * 1000)) : nil
-        let limits = (stdout: stdoutLimit, stderr: stderrTailBytes)
-        let grace = killGrace
-        let orphanGuard = self.orphanGuard
-        let reportLines = a.reportKey.map { ReportLines(key: $0, sink: reports ?? ReportSink()) }
-        let watchInterval = a.reportKey == nil ? 50 : 2
-        do {
-            let result = try await Subprocess.run(
-                executable, arguments: Arguments(arguments),
-                environment: .custom(environment), platformOptions: options,
-                input: .none, output: .sequence, error: .sequence
-            ) { execution -> Captured in
-                let pid = execution.processIdentifier.value
-                orphanGuard?.started(pid)
-                return await withTaskGroup(of: Captured.Part.self) { group in
-                    group.addTask {
-                        var capture = BoundedCapture(limit: limits.stdout)
-                        var lines = reportLines
-                        do {
-                            for try await chunk in execution.standardOutput {
-                                chunk.withUnsafeBytes {
-                                    capture.append($0)
-                                    lines?.append($0)
-                                }
-                            }
-                        } catch {}
-                        lines?.finish()
-                        return .stdout(capture)
-                    }
-                    group.addTask {
-                        var capture = TailCapture(capacity: limits.stderr)
-                        do { for try await chunk in execution.standardError { chunk.withUnsafeBytes { capture.append($0) } } } catch {}
-                        return .stderr(capture)
-                    }
-                    group.addTask {
-                        .stop(await Watchdog.watch(pid: pid, deadline: deadline, control: control, maxInterval: watchInterval) { reason in
-                            await execution.teardown(using: [
-                                .send(signal: .terminate, toProcessGroup: true, allowedDurationToNextStep: .milliseconds(Int(grace * 1000))),
-                            ])
-                            _ = reason
-                        })
-                    }
-                    var captured = Captured()
-                    var streamsOpen = 2
-                    while let part = await group.next() {
-                        switch part {
-                        case .stdout(let c): captured.stdout = c; streamsOpen -= 1
-                        case .stderr(let c): captured.stderr = c; streamsOpen -= 1
-                        case .stop(let reason): captured.stop = reason
-                        case .exited(let usage): captured.usage = usage; group.cancelAll()
-                        }
-                        if streamsOpen == 0 {
-                            // Output is over: read the job's CPU time and peak memory once it has
-                            // exited (the watchdog still enforces the timeout meanwhile).
-                            streamsOpen = -1
-                            if let usage = ChildUsage.ofExited(pid) {  // the usual case: it has already exited
-                                captured.usage = usage
-                                group.cancelAll()
-                            } else {
-                                group.addTask { .exited(await ChildUsage.awaitExit(of: pid)) }
-                            }
-                        }
-                    }
-                    return captured
-                }
-            }
-            let pid = result.processIdentifier.value
-            // Whatever of the job's process group is still alive (a background child) goes now.
-            kill(-pid, SIGKILL)
-            orphanGuard?.ended(pid)
-            finish(&outcome, a, status: result.terminationStatus, captured: result.closureResult, wallSeconds: Double((clock.now - start) / .milliseconds(1)) / 1000)
-        } catch {
+        // The program is found on the job's own PATH, as execvp would in the job.
+        let path: String
+        switch ProgramLookup.find(program, path: environment["PATH"] ?? "/usr/bin:/bin") {
+        case .found(let resolved): path = resolved
+        case .missing(let reason):
+            outcome.status = .failed(.spawn, message: "cannot start \(program): \(reason)")
+            return outcome
+        }
+        var executable = path
+        if let job = a.resources, job.pin, let pinHelper {
+            // farm-pin sets the affinity and execs the job.
+            executable = pinHelper
+            argv = [pinHelper, CPUList.text(job.cpus), path] + argv.dropFirst()
+        }
+        let job: JobProcess
+        switch JobProcess.start(path: executable, argv: argv, environment: environment) {
+        case .success(let started): job = started
+        case .failure(let failure):
             outcome.wallSeconds = Double((clock.now - start) / .milliseconds(1)) / 1000
-            outcome.status = .failed(.spawn, message: "cannot start \(program): \(JobRunner.describeSpawnError(error, program: program))")
+            outcome.status = .failed(.spawn, message: "cannot start \(program): \(failure.reason)")
+            return outcome
         }
+        orphanGuard?.started(job.pid)
+        let follower = JobFollower(pid: job.pid, stdout: job.stdout, stderr: job.stderr, killGrace: killGrace,
+                                   stdoutLimit: stdoutLimit, stderrTailBytes: stderrTailBytes)
+        var captured = follower.follow(timeout: a.timeout, reportKey: a.reportKey, reports: reports,
+                                       endDescriptor: job.exitDescriptor, ended: { job.hasExited }, shouldAbort: shouldAbort)
+        let ended = job.reap()
+        job.closeDescriptors()
+        orphanGuard?.ended(job.pid)
+        captured.usage = ended.usage
+        finish(&outcome, a, status: ended.exit, captured: captured, wallSeconds: Double((clock.now - start) / .milliseconds(1)) / 1000)
         return outcome
     }
 }
 
 /// What the job wrote and why (if at all) farm stopped it.
 struct Captured: Sendable {
-    enum Part: Sendable {
-        case stdout(BoundedCapture)
-        case stderr(TailCapture)
-        case stop(Watchdog.StopReason?)
-        case exited(ChildUsage?)
-    }
-
     var stdout = BoundedCapture(limit: 0)
     var stderr = TailCapture(capacity: 0)
-    var stop: Watchdog.StopReason?
+    var stop: JobFollower.StopReason?
     var usage: ChildUsage?
-}
-
-/// Where the job's task leaves its outcome for the worker's thread.
-final class OutcomeBox: Sendable {
-    private let value = Mutex<TaskOutcome?>(nil)
-
-    var outcome: TaskOutcome? {
-        get { value.withLock { $0 } }
-        set { value.withLock { $0 = newValue } }
-    }
-}
-
-/// A switch the worker's thread flips to stop a running job.
-final class JobControl: Sendable {
-    private let flag = Atomic<Bool>(false)
-
-    var aborted: Bool { flag.load(ordering: .acquiring) }
-
-    func abort() {
-        flag.store(true, ordering: .releasing)
-    }
 }

@@ -1,11 +1,11 @@
 import CLinux
 import Foundation
-import Subprocess
 
 /// A Python job forked from the slot's warm interpreter rather than spawned: the same outcome
 /// (output, stderr tail, exit or signal, timeout, abort, usage, failure classes) from the same
 /// contract: its own session, its whole group killed at its timeout and when it ends (a child
-/// it left behind), the orphan guard told. Driven on the slot's thread with poll(2).
+/// it left behind), the orphan guard told. Followed on the slot's thread by the same
+/// `JobFollower` as a spawned job.
 extension JobRunner {
     enum WarmRun {
         case ran(TaskOutcome)
@@ -76,21 +76,27 @@ extension JobRunner {
         }
         let pid = pid_t(childPID)
         orphanGuard?.started(pid)
-        let ended = followWarmJob(pid: pid, a, channel: server.channel, stdout: stdoutPipe[0], stderr: stderrPipe[0],
-                                  reports: reports, shouldAbort: shouldAbort)
+        var exit: [(key: String, value: JSONValue)]?
+        let follower = JobFollower(pid: pid, stdout: stdoutPipe[0], stderr: stderrPipe[0], killGrace: killGrace,
+                                   stdoutLimit: stdoutLimit, stderrTailBytes: stderrTailBytes)
+        var captured = follower.follow(timeout: a.timeout, reportKey: a.reportKey, reports: reports, endDescriptor: server.channel.fd, ended: {
+            // The server's report may already be read (it can come in one read with "started"): look for a
+            // whole frame every time round, not only when the socket polls readable.
+            if let frame = server.channel.receive(timeout: 0), frame.integer("exited") != nil { exit = frame }
+            return exit != nil || server.channel.closed
+        }, shouldAbort: shouldAbort)
         kill(-pid, SIGKILL)  // whatever of its group still runs (a background child) goes now
         orphanGuard?.ended(pid)
         let wall = Double((clock.now - start) / .milliseconds(1)) / 1000
-        guard let exit = ended.exit else {
+        guard let exit else {
             warm.died(server)
             outcome.wallSeconds = wall
-            outcome.stderrTail = ended.captured.stderr.text
+            outcome.stderrTail = captured.stderr.text
             outcome.status = .failed(.interrupted, message: "the warm Python that ran it died; it runs again")
             return .ran(outcome)
         }
-        var captured = ended.captured
         captured.usage = ChildUsage(cpuSeconds: exit.number("cpu") ?? 0, maxRSSKiB: exit.integer("maxrss") ?? 0)
-        let status: TerminationStatus = exit.integer("signal").map { .signaled(Int32($0)) } ?? .exited(Int32(exit.integer("code") ?? 0))
+        let status: JobExit = exit.integer("signal").map { .signaled(Int32($0)) } ?? .exited(Int32(exit.integer("code") ?? 0))
         finish(&outcome, a, status: status, captured: captured, wallSeconds: wall)
         warm.finished(on: server, preload: preload, residentKiB: exit.integer("rss"))
         return .ran(outcome)
@@ -99,68 +105,5 @@ extension JobRunner {
     /// Whether a variable of the sweep's `env:` is read when an interpreter starts (or by slurm/job.sh).
     static func shapesInterpreter(_ name: String) -> Bool {
         name.hasPrefix("PYTHON") || ["PATH", "LD_LIBRARY_PATH", "LD_PRELOAD", "VIRTUAL_ENV", "CONDA_PREFIX", "HOME"].contains(name)
-    }
-
-    /// Reads the job's output until both pipes close and the server has said how it ended (nil
-    /// `exit`: the server died first), stopping it at its timeout or when told to.
-    private func followWarmJob(pid: pid_t, _ a: TaskAssignment, channel: WarmChannel, stdout: Int32, stderr: Int32,
-                               reports: ReportSink?, shouldAbort: () -> Bool) -> (captured: Captured, exit: [(key: String, value: JSONValue)]?) {
-        var captured = Captured(stdout: BoundedCapture(limit: stdoutLimit), stderr: TailCapture(capacity: stderrTailBytes))
-        var lines = a.reportKey.map { ReportLines(key: $0, sink: reports ?? ReportSink()) }
-        let clock = ContinuousClock()
-        let deadline = a.timeout > 0 ? clock.now + .milliseconds(Int64(a.timeout * 1000)) : nil
-        var killAt: ContinuousClock.Instant?
-        var open = (stdout: true, stderr: true)
-        var exit: [(key: String, value: JSONValue)]?
-        var chunk = [UInt8](repeating: 0, count: 65536)
-        while open.stdout || open.stderr || (exit == nil && !channel.closed) {
-            var watched = [pollfd]()
-            if open.stdout { watched.append(pollfd(fd: stdout, events: Int16(POLLIN), revents: 0)) }
-            if open.stderr { watched.append(pollfd(fd: stderr, events: Int16(POLLIN), revents: 0)) }
-            if exit == nil && !channel.closed { watched.append(pollfd(fd: channel.fd, events: Int16(POLLIN), revents: 0)) }
-            _ = poll(&watched, nfds_t(watched.count), 5)
-            // The server's report may already be read (it can come in one read with "started"): look for a
-            // whole frame every time round, not only when the socket polls readable.
-            if exit == nil {
-                if let frame = channel.receive(timeout: 0), frame.integer("exited") != nil {
-                    exit = frame
-                    kill(-pid, SIGKILL)  // it is over; a background child would hold the pipes open
-                }
-                if channel.closed && exit == nil { kill(-pid, SIGKILL) }
-            }
-            for entry in watched where entry.revents != 0 && entry.fd != channel.fd {
-                let n = chunk.withUnsafeMutableBytes { read(entry.fd, $0.baseAddress, $0.count) }
-                if n < 0 && errno == EINTR { continue }
-                guard n > 0 else {
-                    if entry.fd == stdout { open.stdout = false } else { open.stderr = false }
-                    continue
-                }
-                chunk.withUnsafeBytes { bytes in
-                    let part = UnsafeRawBufferPointer(rebasing: bytes[0..<n])
-                    if entry.fd == stdout {
-                        captured.stdout.append(part)
-                        lines?.append(part)
-                    } else {
-                        captured.stderr.append(part)
-                    }
-                }
-            }
-            if captured.stop == nil {
-                if shouldAbort() {
-                    captured.stop = .aborted
-                } else if let deadline, clock.now >= deadline {
-                    captured.stop = .timedOut
-                }
-                if captured.stop != nil {
-                    kill(-pid, SIGTERM)
-                    killAt = clock.now + .milliseconds(Int64(killGrace * 1000))
-                }
-            } else if let due = killAt, clock.now >= due {
-                kill(-pid, SIGKILL)
-                killAt = nil
-            }
-        }
-        lines?.finish()
-        return (captured, exit)
     }
 }
