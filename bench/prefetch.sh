@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # What holding tasks ahead (--prefetch) buys: 5,000 no-op tasks (/bin/echo printing a JSON
-# object), each launch with --prefetch 0, 1 and 2, side by side in one run and alternated
+# object), each launch with each depth (default 0 1 2 4), side by side in one run and alternated
 # (rounds), next to the spawn floor (bench/floor.c: fork+exec+read with 2 slots, no database).
-#   bash bench/prefetch.sh [TASKS] [ROUNDS]
+#   bash bench/prefetch.sh [TASKS] [ROUNDS] [DEPTHS]      e.g. bash bench/prefetch.sh 5000 3 "1 2 4 8"
 set -euo pipefail
 cd "$(dirname "$0")/.."
 n=${1:-5000}
 rounds=${2:-2}
+read -r -a depths <<<"${3:-0 1 2 4}"
 farmrun=$(bash scripts/build-release.sh)/farmrun
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_mpi_yield_when_idle=1
 work=$(mktemp -d)
@@ -27,7 +28,7 @@ run() { # launch prefetch db
 for r in $(seq 1 "$rounds"); do
     s=$(seconds "$work/floor" 2 <"$work/tasks.tsv"); total[floor]=$(awk "BEGIN {print ${total[floor]:-0} + $s}")
     for launch in "${launches[@]}"; do
-        for p in 0 1 2; do
+        for p in "${depths[@]}"; do
             db=$work/$r-$p-${launch// /_}.db
             s=$(seconds run "$launch" "$p" "$db")
             rows=$(sqlite3 "$db" "SELECT count(DISTINCT task_id) FROM results")
@@ -39,11 +40,13 @@ done
 floor=$(awk "BEGIN {print ${total[floor]} / $rounds}")
 echo "## --prefetch on $(hostname -s), $(date -u +%F), $(nproc) cores: $n no-op tasks, mean of $rounds alternated rounds"
 echo
-echo "| launch | --prefetch 0 | --prefetch 1 | --prefetch 2 | floor (bench/floor.c, 2 slots) |"
-echo "| --- | --- | --- | --- | --- |"
+header="| launch" rule="| ---"
+for p in "${depths[@]}"; do header+=" | --prefetch $p"; rule+=" | ---"; done
+echo "$header | floor (bench/floor.c, 2 slots) |"
+echo "$rule | --- |"
 for launch in "${launches[@]}"; do
     line="| \`farmrun $launch\`"
-    for p in 0 1 2; do
+    for p in "${depths[@]}"; do
         s=$(awk "BEGIN {print ${total[$launch/$p]} / $rounds}")
         line+=" | $(awk "BEGIN {printf \"%.2f s (%.2f×)\", $s, $s / $floor}")"
     done

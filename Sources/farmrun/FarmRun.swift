@@ -89,7 +89,7 @@ struct Run: ParsableCommand {
     @Option(help: "The parameter that drives run time (e.g. epochs): estimates are kept per value.") var runtimeBy: String?
     @Option(help: "A work folder: each job gets FARM_TASK_DIR=FOLDER/TABLE/TASK_ID, kept across runs for checkpoints (a fidelity sweep's default: DB.tasks).") var taskDir: String?
     @Option(help: "Tasks a busy worker holds ahead, to start the moment its job ends without a round trip to rank 0 (0: none). Held tasks are not running: a kill loses none, a stop takes them back.")
-    var prefetch: Int = 1
+    var prefetch: Int = 4
     @Flag(help: "Print how many tasks there are and the first command lines; run nothing.") var dryRun = false
     @Flag(help: "Only warnings and errors on stderr.") var quiet = false
     @Argument(parsing: .postTerminator, help: "The command template (after --).") var command: [String] = []

@@ -33,6 +33,17 @@ import Testing
         #expect(d.deferred == [1])
     }
 
+    @Test func aTaskHandedAheadMustFitAfterTheRunningTaskAndEveryHeldOne() {
+        var estimator = RuntimeEstimator(quantile: 0.9)
+        for _ in 0..<10 { estimator.add(100, value: nil) }
+        var d = Dispatcher(pending: [0, 1, 2, 3], suspects: [], lostRuns: [:], estimator: estimator, stopBy: 1350, now: { 1000 })
+        #expect(d.next() == 0)                              // ends at 1100
+        #expect(d.nextAhead(after: 0) == 1)                 // after 0: ends at 1200
+        #expect(d.nextAhead(after: 0, held: [1]) == 2)      // after 0 and 1: ends at 1300
+        #expect(d.nextAhead(after: 0, held: [1, 2]) == nil) // would end at 1400 > 1350: stays queued
+        #expect(d.deferred.isEmpty && d.hasPending)
+    }
+
     @Test func anEntryTheResolverDropsIsSkipped() {
         var d = Dispatcher(pending: [0, 1, 2], suspects: [], lostRuns: [:], estimator: nil, stopBy: nil, now: { 0 })
         #expect(d.next { $0 == 1 ? nil : $0 * 10 } == 0)

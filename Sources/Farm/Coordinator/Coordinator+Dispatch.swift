@@ -113,8 +113,9 @@ extension Coordinator {
                 break
             }
             let index: Int32
+            let holding = held[rank]?.elements.map(\.index) ?? []
             if let head = headTask {
-                guard sameDemand(head, current), dispatcher.fitsAhead(head, after: current) else {
+                guard sameDemand(head, current), dispatcher.fitsAhead(head, after: current, held: holding) else {
                     wantAhead.append(rank)
                     break
                 }
@@ -122,7 +123,7 @@ extension Coordinator {
                 index = head
             } else {
                 // One that would not fit after the running task may still fit on a worker that frees up: not deferred.
-                guard let next = dispatcher.nextAhead(after: current, resolve: { self.trialTask(for: $0) }) else {
+                guard let next = dispatcher.nextAhead(after: current, held: holding, resolve: { self.trialTask(for: $0) }) else {
                     wantAhead.append(rank)
                     break
                 }

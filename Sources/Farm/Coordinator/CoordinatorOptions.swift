@@ -29,7 +29,7 @@ package struct CoordinatorOptions: Sendable {
     package var taskDirectory: String?
     /// Tasks a busy worker holds ahead, started the moment its job ends (0: none). They are not
     /// running until they start, so a farm that dies loses nothing held; a stop takes them back.
-    package var prefetch = 1
+    package var prefetch = 4
 
     package init() {}
 }

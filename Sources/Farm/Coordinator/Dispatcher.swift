@@ -42,20 +42,21 @@ struct Dispatcher {
         return nil
     }
 
-    /// A task to hand ahead to a worker running `current`: it must fit after `current` ends;
-    /// one that does not stays queued (it may fit on a worker that frees up) and nil is returned.
-    mutating func nextAhead(after current: Int32, resolve: (Int32) -> Int32? = { $0 }) -> Int32? {
+    /// A task to hand ahead to a worker running `current` and holding `held` (in that order): it
+    /// must fit after they all end; one that does not stays queued (it may fit on a worker that
+    /// frees up) and nil is returned.
+    mutating func nextAhead(after current: Int32, held: [Int32] = [], resolve: (Int32) -> Int32? = { $0 }) -> Int32? {
         guard let index = take(resolve: resolve) else { return nil }
-        guard fits(index, after: current) else {
+        guard fits(index, after: [current] + held) else {
             putBack(index)
             return nil
         }
         return index
     }
 
-    /// Whether task `index` (already taken) may be handed ahead to a worker running `current`.
-    mutating func fitsAhead(_ index: Int32, after current: Int32) -> Bool {
-        fits(index, after: current)
+    /// Whether task `index` (already taken) may be handed ahead to a worker running `current` and holding `held`.
+    mutating func fitsAhead(_ index: Int32, after current: Int32, held: [Int32] = []) -> Bool {
+        fits(index, after: [current] + held)
     }
 
     /// A task taken but not started goes back to its queue.
@@ -108,9 +109,10 @@ struct Dispatcher {
 
     /// Whether task `index` is likely to end before the deadline (always, without one or without an
     /// estimate), started now or once task `after` (running now) ends.
-    private mutating func fits(_ index: Int32, after current: Int32? = nil) -> Bool {
+    /// Whether task `index` ends before the deadline when it starts after the tasks `before` end.
+    private mutating func fits(_ index: Int32, after before: [Int32] = []) -> Bool {
         guard let stopBy, let estimate = estimator?.estimate(value: runtimeValue(index)) else { return true }
-        let before = current.flatMap { estimator?.estimate(value: runtimeValue($0)) } ?? 0
-        return now() + before + estimate <= stopBy
+        let ahead = before.reduce(0.0) { $0 + (estimator?.estimate(value: runtimeValue($1)) ?? 0) }
+        return now() + ahead + estimate <= stopBy
     }
 }

@@ -16,6 +16,9 @@ struct FIFOQueue<Element> {
 
     var first: Element? { isEmpty ? nil : storage[head] }
 
+    /// The elements, first to last.
+    var elements: ArraySlice<Element> { storage[head...] }
+
     mutating func append(_ element: Element) {
         storage.append(element)
     }
