@@ -8,8 +8,8 @@ import Synchronization
 /// end of a pipe from the worker; the worker writes `+PGID` when a job starts
 /// and `-PGID` when it is gone. When the pipe reaches end-of-file (the worker
 /// is gone, however it died) the guard kills every group still listed.
-/// (It stays on `Foundation.Process`: swift-subprocess runs a child within a scope that awaits its end,
-/// and the guard must outlive every such scope, for the worker's whole life.)
+/// (It is a `Foundation.Process`, started once per worker and kept for its whole life; jobs, started
+/// thousands of times, go through `JobProcess`.)
 package final class OrphanGuard: Sendable {
     /// The pipe's write end; the lock keeps two jobs' lines from interleaving.
     private let writeEnd: Mutex<Int32>
