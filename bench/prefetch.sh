@@ -13,6 +13,7 @@ export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_mpi_yi
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 gcc -O2 -o "$work/floor" bench/floor.c
+mpicc -O2 -o "$work/mpi_startup" bench/mpi_startup.c
 for i in $(seq 1 "$n"); do printf '/bin/echo\t{"i": %d}\n' "$i"; done >"$work/tasks.tsv"
 
 seconds() { local t0 t1; t0=$(date +%s%N); "$@" >/dev/null 2>&1 || true; t1=$(date +%s%N); awk "BEGIN {printf \"%.3f\", ($t1 - $t0) / 1e9}"; }
@@ -27,6 +28,9 @@ run() { # launch prefetch db
 }
 for r in $(seq 1 "$rounds"); do
     s=$(seconds "$work/floor" 2 <"$work/tasks.tsv"); total[floor]=$(awk "BEGIN {print ${total[floor]:-0} + $s}")
+    for ranks in 2 3; do
+        s=$(seconds mpirun --oversubscribe -n "$ranks" "$work/mpi_startup"); total[mpi$ranks]=$(awk "BEGIN {print ${total[mpi$ranks]:-0} + $s}")
+    done
     for launch in "${launches[@]}"; do
         for p in "${depths[@]}"; do
             db=$work/$r-$p-${launch// /_}.db
@@ -52,3 +56,7 @@ for launch in "${launches[@]}"; do
     done
     echo "$line | $(awk "BEGIN {printf \"%.2f s\", $floor}") |"
 done
+echo
+echo "OpenMPI's own start and finish, in every mpirun launch above and in none of the floor's runs"
+echo "(bench/mpi_startup.c: MPI_Init, one MPI_Barrier, MPI_Finalize): mpirun -n 2 $(awk "BEGIN {printf \"%.2f s\", ${total[mpi2]} / $rounds}"),"
+echo "mpirun -n 3 $(awk "BEGIN {printf \"%.2f s\", ${total[mpi3]} / $rounds}")."
