@@ -29,10 +29,8 @@ package struct DBTool: ParsableCommand {
         // The call a sweep makes once per result skips building the command tree (see QuickInsert).
         if let insert = QuickInsert(arguments: Array(CommandLine.arguments.dropFirst())) {
             do {
-                let closed = try Insert.insert(into: insert.database, table: insert.table, addColumns: insert.addColumns)
-                // Exit with the closed queue still referenced: releasing it disposes GRDB's
-                // DispatchQueue, which starts a worker thread just before the process ends.
-                withExtendedLifetime(closed) { Foundation.exit(0) }
+                try Insert.insert(into: insert.database, table: insert.table, addColumns: insert.addColumns)
+                Foundation.exit(0)
             } catch {
                 Foundation.exit(1)
             }
@@ -75,16 +73,12 @@ struct Insert: ParsableCommand {
         try Self.insert(into: database, table: table, addColumns: addColumns)
     }
 
-    /// Inserts stdin's objects into `database` and returns the closed queue; an error is
-    /// one line on stderr and `ExitCode(1)`.
-    @discardableResult
-    static func insert(into database: String, table: String?, addColumns: Bool) throws -> DatabaseQueue? {
-        var closed: DatabaseQueue?
+    /// Inserts stdin's objects into `database`; an error is one line on stderr and `ExitCode(1)`.
+    static func insert(into database: String, table: String?, addColumns: Bool) throws {
         try reportingErrors(database: database) {
             let rows = try ResultRow.parseAll(StandardStreams.readAllInput())
-            closed = try RowInsert.insert(rows, into: database, table: table, addColumns: addColumns) { StandardStreams.writeError("dbtool: \($0)") }
+            try RowInsert.insert(rows, into: database, table: table, addColumns: addColumns) { StandardStreams.writeError("dbtool: \($0)") }
         }
-        return closed
     }
 }
 

@@ -14,6 +14,18 @@ import Testing
         #expect(try dbtool(["query", db, "SELECT * FROM results"]).stdout == "author,epochs,rmse_global,ok,layers\nPhilip,1,1.0,1,\"[10,20]\"\n")
     }
 
+    @Test func insertStoresTextWholeEmptyApartFromNullAndIntegersExactly() throws {
+        let folder = TemporaryFolder()
+        let db = folder.file("r.db")
+        let r = try dbtool(["insert", db], stdin: #"{"s": "a\u0000b", "e": "", "u": "héllo ✓", "n": null, "big": 9007199254740993, "x": 0.1}"#)
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(try scalar(db, "SELECT hex(s) FROM results") == "610062")
+        #expect(try scalar(db, "SELECT e = '' AND e IS NOT NULL AND n IS NULL FROM results") == 1)
+        #expect(try scalar(db, "SELECT u FROM results") == "héllo ✓")
+        #expect(try scalar(db, "SELECT big FROM results") == Int64(9007199254740993))
+        #expect(try scalar(db, "SELECT x FROM results") == 0.1)
+    }
+
     @Test func insertTakesJSONLinesAndPrettyObjectsInOneTransaction() throws {
         let folder = TemporaryFolder()
         let db = folder.file("r.db")

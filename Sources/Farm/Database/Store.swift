@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import GRDBSQLite
 
 /// Opens results databases the one way farm does it: WAL on local disks and a
 /// rollback journal on network filesystems, a generous busy timeout so many
@@ -22,7 +23,8 @@ package enum Store {
         let journal = journalMode(for: path)
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
-            try setJournalMode(journal, in: db)
+            try setJournalMode(journal, query: { try String.fetchOne(db, sql: $0) },
+                               isBusy: { ($0 as? DatabaseError)?.resultCode == .SQLITE_BUSY })
         }
         do {
             let queue = try DatabaseQueue(path: path, configuration: configuration)
@@ -61,17 +63,36 @@ package enum Store {
         return FileSystemKind.of(folder: folder.isEmpty ? "." : folder).isNetwork ? "DELETE" : "WAL"
     }
 
-    private static func setJournalMode(_ mode: String, in db: Database) throws {
-        let current = try String.fetchOne(db, sql: "PRAGMA journal_mode") ?? ""
+    /// Opens `path` for writing on SQLite's C API, for the one transaction of a `dbtool insert`:
+    /// the same checks, settings (busy timeout, synchronous, journal mode) and words as
+    /// `openForWriting`, without a `DatabaseQueue`'s set-up.
+    package static func openConnection(_ path: String) throws(StoreError) -> SQLiteConnection {
+        try checkFolder(of: path)
+        if FileManager.default.fileExists(atPath: path) && !FileManager.default.isWritableFile(atPath: path) {
+            throw .readOnlyFile(path: path)
+        }
+        do {
+            let connection = try SQLiteConnection(path: path, busyTimeout: busyTimeout)
+            try connection.run("PRAGMA synchronous = NORMAL")
+            try setJournalMode(journalMode(for: path), query: { try connection.text($0) },
+                               isBusy: { ($0 as? SQLiteFailure)?.code == SQLITE_BUSY })
+            return connection
+        } catch {
+            throw classify(error, path: path)
+        }
+    }
+
+    private static func setJournalMode(_ mode: String, query: (String) throws -> String?, isBusy: (any Error) -> Bool) throws {
+        let current = try query("PRAGMA journal_mode") ?? ""
         guard current.uppercased() != mode else { return }
         // Switching modes takes an exclusive lock; other processes may be
         // opening the same new file at this very moment, so retry while busy.
         var attempt = 0
         while true {
             do {
-                _ = try String.fetchOne(db, sql: "PRAGMA journal_mode = \(mode)")
+                _ = try query("PRAGMA journal_mode = \(mode)")
                 return
-            } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY && attempt < 2000 {
+            } catch where isBusy(error) && attempt < 2000 {
                 attempt += 1
                 usleep(UInt32(1000 + (attempt % 10) * 500))
             }
@@ -102,15 +123,22 @@ package enum Store {
     package static func classify(_ error: any Error, path: String) -> StoreError {
         if let error = error as? StoreError { return error }
         if let error = error as? DatabaseError {
-            switch error.resultCode {
-            case .SQLITE_NOTADB: return .notADatabase(path: path)
-            case .SQLITE_READONLY: return .readOnlyFile(path: path)
-            case .SQLITE_FULL: return .diskFull(path: path)
-            case .SQLITE_CANTOPEN: return .cannotOpen(path: path, reason: "permission denied or not a file")
-            default: return .sqlite(path: path, reason: error.message ?? "\(error.resultCode)")
-            }
+            return classify(code: error.resultCode.primaryResultCode.rawValue, message: error.message ?? "\(error.resultCode)", path: path)
+        }
+        if let failure = error as? SQLiteFailure {
+            return classify(code: failure.code, message: failure.message, path: path)
         }
         return .sqlite(path: path, reason: "\(error)")
+    }
+
+    private static func classify(code: Int32, message: String, path: String) -> StoreError {
+        switch code {
+        case SQLITE_NOTADB: return .notADatabase(path: path)
+        case SQLITE_READONLY: return .readOnlyFile(path: path)
+        case SQLITE_FULL: return .diskFull(path: path)
+        case SQLITE_CANTOPEN: return .cannotOpen(path: path, reason: "permission denied or not a file")
+        default: return .sqlite(path: path, reason: message)
+        }
     }
 }
 
