@@ -60,9 +60,13 @@ import Testing
             links = [os.readlink(f"/proc/self/fd/{fd}") for fd in os.listdir("/proc/self/fd") if int(fd) > 2 and os.path.exists(f"/proc/self/fd/{fd}")]
             status = dict(line.split(":", 1) for line in open("/proc/self/status"))
             print(json.dumps({"stdin": os.readlink("/proc/self/fd/0"), "ledger": sum(".db" in link for link in links),
-                              "blocked": int(status["SigBlk"].strip(), 16)}))
+                              "inherited": sum("inheritable" in link for link in links), "blocked": int(status["SigBlk"].strip(), 16)}))
             """)
+        // A descriptor the worker holds without close-on-exec (as a library may leave one) is not the job's either.
+        let inheritable = open(folder.file("inheritable"), O_CREAT | O_WRONLY, 0o644)
+        #expect(inheritable >= 0)
+        defer { close(inheritable) }
         let db = try await run(["python3", job], params: ["x=1..4"], in: folder)
-        #expect(try scalar(db, "SELECT count(*) FROM results WHERE stdin = '/dev/null' AND ledger = 0 AND blocked = 0") == 4)
+        #expect(try scalar(db, "SELECT count(*) FROM results WHERE stdin = '/dev/null' AND ledger = 0 AND inherited = 0 AND blocked = 0") == 4)
     }
 }

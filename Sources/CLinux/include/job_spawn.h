@@ -7,8 +7,8 @@
 /// session (so its whole group can be signalled), stdin on /dev/null, stdout and stderr on
 /// `stdout_fd` and `stderr_fd`, every other descriptor closed, the signal mask empty and every
 /// signal at its default disposition whatever the worker set for itself. posix_spawn with
-/// POSIX_SPAWN_SETSID and posix_spawn_file_actions_addclosefrom_np, which Swift's Glibc module
-/// does not expose (they need _GNU_SOURCE). Returns 0 with `*pid` set, or the errno of the failure
+/// POSIX_SPAWN_SETSID and (glibc 2.34 and later) posix_spawn_file_actions_addclosefrom_np, which
+/// Swift's Glibc module does not expose (they need _GNU_SOURCE). Returns 0 with `*pid` set, or the errno of the failure
 /// (ENOENT, EACCES, ENOEXEC… from the exec itself: glibc's posix_spawn reports them).
 int farm_spawn_job(const char *path, char *const argv[], char *const envp[], int stdout_fd, int stderr_fd, pid_t *pid);
 
