@@ -1,21 +1,14 @@
 import Synchronization
 
-/// The reports a fidelity job printed so far, handed from the task reading its
-/// stdout to the worker's thread, which sends them on as `report` messages.
+/// The reports a fidelity job printed so far, from the loop reading its stdout to the
+/// worker, which sends them on as `report` messages each time it looks for an abort.
 package final class ReportSink: Sendable {
     private let rows = Mutex<[ResultRow]>([])
-    private let wake = Mutex<(@Sendable () -> Void)?>(nil)
 
     package init() {}
 
-    /// Calls `action` after each report put (the worker's loop wakes on it).
-    func onPut(_ action: @escaping @Sendable () -> Void) {
-        wake.withLock { $0 = action }
-    }
-
     func put(_ row: ResultRow) {
         rows.withLock { $0.append(row) }
-        wake.withLock { $0 }?()
     }
 
     /// Every report put since the last call, in order.
