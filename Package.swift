@@ -24,11 +24,18 @@ let package = Package(
         .systemLibrary(name: "CMPI"),
         // Linux calls Swift cannot make directly (variadic syscall, headers Glibc leaves out).
         .target(name: "CLinux"),
+        // The results core: JSON, a result's row, the table logic, SQLite's C API. No Foundation, no
+        // GRDB: the dbtool executable is this and the Swift standard library (Farm re-exports it).
+        .target(
+            name: "FarmResults",
+            dependencies: ["CLinux", .product(name: "GRDBSQLite", package: "GRDB.swift")]
+        ),
         .target(
             name: "Farm",
             dependencies: [
                 "CMPI",
                 "CLinux",
+                "FarmResults",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
@@ -55,15 +62,18 @@ let package = Package(
         // A job's CPU pinning: sets the affinity, then execs the job (see main.c). C, so it starts in
         // a fraction of a millisecond.
         .executableTarget(name: "farm-pin"),
-        // dbtool's commands, for the dbtool executable and for farmrun (the release archive ships one
-        // binary, which answers as dbtool when called by that name: one copy of the Swift runtime).
+        // dbtool's commands, in farmrun, which answers as dbtool when started under that name.
         .target(
             name: "DBToolCommands",
             dependencies: ["Farm", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
+        // `dbtool insert` (once per result) in a binary of its own; the other commands it hands to farmrun.
+        // Released as a static executable (SQLite and glibc linked in): no loader, no relocations, it
+        // starts faster than SQLite's own shell (see bench/dbtool-latency.sh) and runs on any node.
         .executableTarget(
             name: "dbtool",
-            dependencies: ["DBToolCommands"]
+            dependencies: ["FarmResults"],
+            linkerSettings: [.unsafeFlags(["-static-executable"], .when(platforms: [.linux], configuration: .release))]
         ),
         // Fast tests of pure parts (sweep language, JSON, wire format, dispatcher, early stopping): no process, no file.
         .testTarget(

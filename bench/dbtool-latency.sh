@@ -96,6 +96,8 @@ echo "| \`$sys_py bench/dbtool.py insert\` ($("$sys_py" -V 2>&1), starts in $(st
 [ -n "$path_row" ] && echo "$path_row"
 echo "| floor: SQLite's C shell, \`sqlite3 DB \"INSERT …\"\` (no JSON) | $sqlite_ms ms | $(awk "BEGIN {printf \"%.2f×\", $sqlite_ms / $dbtool_ms}") |"
 echo
+echo "dbtool's time per insert / the floor's: $(awk "BEGIN {printf \"%.2f\", $dbtool_ms / $sqlite_ms}")"
+echo
 echo "| CSV of 100,000 rows, best of 5 | dbtool query | sqlite3 -csv -header | dbtool's time / sqlite3's |"
 echo "| --- | --- | --- | --- |"
 echo "| | $q_dbtool ms | $q_sqlite ms | $(awk "BEGIN {printf \"%.2f\", $q_dbtool / ($q_sqlite > 0 ? $q_sqlite : 1)}") |"

@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Builds the release archive and prints its path: .build/farm-VERSION-linux-ARCH.tar.gz with
 #   bin/farmrun    stripped, the Swift runtime linked in (needs only glibc, libstdc++, libsqlite3)
-#   bin/dbtool     a symlink to farmrun, which answers as dbtool when called by that name
+#   bin/dbtool     stripped, a static executable: `dbtool insert` (once per result) runs in it;
+#                  every other dbtool command it hands to farmrun, which answers as dbtool
 #   bin/farm-pin   a job's CPU pinning (C, libc only)
 #   slurm/, README.md, LICENSE
-# One binary for both programs ships one copy of the runtime. Build on the oldest glibc your
-# clusters run (or older): the binaries run on that glibc or newer, no Swift needed there.
+# Foundation, GRDB and the rest ship once, in farmrun; dbtool carries only the Swift standard
+# library and SQLite (8 MB). Build on the oldest glibc your clusters run (or older): the
+# binaries run on that glibc or newer, no Swift needed there.
 #   tar -xzf farm-*.tar.gz && export PATH=$PWD/farm-*/bin:$PATH
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -16,9 +18,9 @@ stage=$(mktemp -d)
 trap 'rm -rf "$stage"' EXIT
 mkdir -p "$stage/$name/bin"
 strip -o "$stage/$name/bin/farmrun" "$bin/farmrun"
-ln -s farmrun "$stage/$name/bin/dbtool"
+strip -o "$stage/$name/bin/dbtool" "$bin/dbtool"
 strip -o "$stage/$name/bin/farm-pin" "$bin/farm-pin"
 cp -R slurm README.md LICENSE "$stage/$name/"
 tar -C "$stage" -czf ".build/$name.tar.gz" "$name"
-echo "package: $(du -sh "$stage/$name" | cut -f1) unpacked, $(du -h ".build/$name.tar.gz" | cut -f1) packed" >&2
+echo "package: $(du -s --block-size=1M --apparent-size "$stage/$name" | cut -f1) MiB ($(du -s --block-size=1 --apparent-size "$stage/$name" | cut -f1) bytes) unpacked, $(du -h ".build/$name.tar.gz" | cut -f1) packed" >&2
 echo "$PWD/.build/$name.tar.gz"

@@ -28,12 +28,7 @@ package struct DBTool: ParsableCommand {
     package static func runAsProgram() -> Never {
         // The call a sweep makes once per result skips building the command tree (see QuickInsert).
         if let insert = QuickInsert(arguments: Array(CommandLine.arguments.dropFirst())) {
-            do {
-                try Insert.insert(into: insert.database, table: insert.table, addColumns: insert.addColumns)
-                Foundation.exit(0)
-            } catch {
-                Foundation.exit(1)
-            }
+            Foundation.exit(InsertCommand.run(database: insert.database, table: insert.table, addColumns: insert.addColumns))
         }
         main(nil)
         Foundation.exit(0)
@@ -70,15 +65,9 @@ struct Insert: ParsableCommand {
     @Flag(help: "Add a column for each key the table does not have yet.") var addColumns = false
 
     func run() throws {
-        try Self.insert(into: database, table: table, addColumns: addColumns)
-    }
-
-    /// Inserts stdin's objects into `database`; an error is one line on stderr and `ExitCode(1)`.
-    static func insert(into database: String, table: String?, addColumns: Bool) throws {
-        try reportingErrors(database: database) {
-            let rows = try ResultRow.parseAll(StandardStreams.readAllInput())
-            try RowInsert.insert(rows, into: database, table: table, addColumns: addColumns) { StandardStreams.writeError("dbtool: \($0)") }
-        }
+        // The dbtool executable's own insert: one path, one set of messages.
+        let status = InsertCommand.run(database: database, table: table, addColumns: addColumns)
+        if status != 0 { throw ExitCode(status) }
     }
 }
 

@@ -33,6 +33,14 @@ import Testing
         #expect(FileSystemKind.of(folder: folder.path + "/missing") == .local)
     }
 
+    @Test func mountPointsInProcMountsAreReadWithTheirOctalEscapesUndone() {
+        #expect(FileSystemKind.unescaped("/mnt/my\\040disk") == "/mnt/my disk")
+        #expect(FileSystemKind.unescaped("/a\\011b\\134c") == "/a\tb\\c")
+        #expect(FileSystemKind.unescaped("/plain") == "/plain")
+        // A backslash not followed by three octal digits stays as it is.
+        #expect(FileSystemKind.unescaped("/x\\9y\\04") == "/x\\9y\\04")
+    }
+
     @Test func statusAndQueryWhileAFarmWritesNeverSeeAHalfWrittenStateOrALock() async throws {
         let folder = TemporaryFolder()
         let db = folder.file("busy.db")

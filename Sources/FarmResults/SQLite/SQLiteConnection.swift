@@ -1,4 +1,3 @@
-import Foundation
 import GRDBSQLite
 
 /// One connection on SQLite's C API, for the single transaction of a `dbtool insert`: a

@@ -5,12 +5,12 @@
 /// 8 ms a call here). Anything else (help, another command, an unknown or
 /// repeated option, `--`, `--table=T`) is nil and goes to the full parser, so
 /// every message and behaviour stays the parser's.
-struct QuickInsert {
-    var database: String
-    var table: String?
-    var addColumns = false
+package struct QuickInsert {
+    package var database: String
+    package var table: String?
+    package var addColumns = false
 
-    init?(arguments: [String]) {
+    package init?(arguments: [String]) {
         guard arguments.first == "insert" else { return nil }
         var database: String?
         var rest = arguments.dropFirst()

@@ -121,7 +121,7 @@ package final class ResultsTable {
 }
 
 extension String {
-    func trimmingTrailingSpace() -> String {
+    package func trimmingTrailingSpace() -> String {
         var s = self
         while s.last == " " { s.removeLast() }
         return s

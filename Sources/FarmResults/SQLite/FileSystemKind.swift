@@ -1,5 +1,9 @@
 import CLinux
-import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// What kind of filesystem holds a database, because SQLite's WAL mode needs
 /// shared memory that network filesystems (NFS, Lustre, GPFS, …) cannot give
@@ -33,7 +37,7 @@ package enum FileSystemKind: Sendable, Equatable {
     }
 
     /// The kind a statfs `f_type` stands for, or nil when only /proc/mounts can tell.
-    static func kind(ofMagic magic: UInt32) -> FileSystemKind? {
+    package static func kind(ofMagic magic: UInt32) -> FileSystemKind? {
         switch magic {
         // ext2/3/4, XFS, Btrfs, tmpfs, overlay, ZFS, F2FS
         case 0xEF53, 0x5846_5342, 0x9123_683E, 0x0102_1994, 0x794C_7630, 0x2FC1_2FC1, 0xF2F5_2010: .local
@@ -53,8 +57,8 @@ package enum FileSystemKind: Sendable, Equatable {
     }
 
     /// The type of the longest mount point in /proc/mounts that contains `folder`.
-    static func fromMounts(folder: String) -> FileSystemKind {
-        guard let mounts = try? String(contentsOfFile: "/proc/mounts", encoding: .utf8) else { return .local }
+    package static func fromMounts(folder: String) -> FileSystemKind {
+        guard let mounts = readFile("/proc/mounts") else { return .local }
         let path = realpath(folder, nil).map { resolved in
             defer { free(resolved) }
             return String(cString: resolved)
@@ -63,13 +67,53 @@ package enum FileSystemKind: Sendable, Equatable {
         for line in mounts.split(separator: "\n") {
             let fields = line.split(separator: " ")
             guard fields.count >= 3 else { continue }
-            let mountPoint = fields[1].contains("\\") ? String(fields[1]).replacingOccurrences(of: "\\040", with: " ") : String(fields[1])
+            let mountPoint = unescaped(fields[1])
             let contains = mountPoint == "/" || path == mountPoint || path.hasPrefix(mountPoint + "/")
             if contains && mountPoint.count > best.length {
                 best = (mountPoint.count, String(fields[2]))
             }
         }
         return networkTypes.contains(best.type) ? .network(type: best.type) : .local
+    }
+
+    /// A /proc/mounts field with its octal escapes (`\040` for a space, `\011`, `\012`, `\134`) undone.
+    package static func unescaped(_ field: Substring) -> String {
+        guard field.contains("\\") else { return String(field) }
+        var bytes: [UInt8] = []
+        let utf8 = Array(field.utf8)
+        var i = 0
+        while i < utf8.count {
+            if utf8[i] == UInt8(ascii: "\\"), i + 3 < utf8.count {
+                let digits = utf8[(i + 1)...(i + 3)]
+                if digits.allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "7")).contains($0) }) {
+                    bytes.append(digits.reduce(0) { $0 &* 8 &+ ($1 - UInt8(ascii: "0")) })
+                    i += 4
+                    continue
+                }
+            }
+            bytes.append(utf8[i])
+            i += 1
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// The whole of a small file such as /proc/mounts as text, or nil when it cannot be read.
+    static func readFile(_ path: String) -> String? {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if n > 0 {
+                bytes.append(contentsOf: chunk[0..<n])
+            } else if n == 0 {
+                return String(decoding: bytes, as: UTF8.self)
+            } else if errno != EINTR {
+                return nil
+            }
+        }
     }
 
     package var isNetwork: Bool {

@@ -1,5 +1,3 @@
-import GRDB
-
 /// A value as SQLite stores it. Results travel between ranks in this form so
 /// rank 0 never parses a job's JSON a second time.
 package enum SQLValue: Sendable, Hashable {
@@ -21,15 +19,6 @@ package enum SQLValue: Sendable, Hashable {
         }
     }
 
-    package var databaseValue: DatabaseValue {
-        switch self {
-        case .null: return .null
-        case .integer(let i): return i.databaseValue
-        case .real(let d): return d.databaseValue
-        case .text(let s): return s.databaseValue
-        }
-    }
-
     /// The column type farm declares for a new column first seen with this value.
     package var declaredType: String {
         switch self {
@@ -42,17 +31,6 @@ package enum SQLValue: Sendable, Hashable {
 }
 
 extension SQLValue {
-    /// The value of a cell read back from SQLite (blobs as their UTF-8 text).
-    package init(_ value: DatabaseValue) {
-        switch value.storage {
-        case .null: self = .null
-        case .int64(let i): self = .integer(i)
-        case .double(let d): self = .real(d)
-        case .string(let s): self = .text(s)
-        case .blob(let data): self = .text(String(decoding: data, as: UTF8.self))
-        }
-    }
-
     /// The value as JSON (text stays a string, also text that holds JSON).
     package var json: JSONValue {
         switch self {
@@ -93,18 +71,6 @@ extension SQLValue {
         case (.text, _): return false
         case (_, .text): return true
         default: return (a.number ?? 0) < (b.number ?? 0)
-        }
-    }
-}
-
-extension SQLValue {
-    /// The value as a sweep parameter's value (nil for NULL).
-    package var parameterValue: ParameterValue? {
-        switch self {
-        case .null: return nil
-        case .integer(let i): return .integer(i)
-        case .real(let d): return .real(d)
-        case .text(let s): return .text(s)
         }
     }
 }
