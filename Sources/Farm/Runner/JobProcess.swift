@@ -24,9 +24,10 @@ struct JobProcess {
     /// A pidfd (nil on a kernel without pidfd_open: then `hasExited` is asked each time round).
     let exitDescriptor: Int32?
 
-    /// Starts `path` (found already: see `ProgramLookup`) with `argv` and `environment`; the
-    /// failure, worded for the ledger, if it cannot start.
-    static func start(path: String, argv: [String], environment: [String: String]) -> Result<JobProcess, SpawnFailure> {
+    /// Starts `path` (found already: see `ProgramLookup`) with `argv` and `environment` with
+    /// `overriding` put over it; the failure, worded for the ledger, if it cannot start.
+    static func start(path: String, argv: [String], environment: InheritedEnvironment,
+                      overriding: [String: String]) -> Result<JobProcess, SpawnFailure> {
         var stdoutPipe: [Int32] = [-1, -1], stderrPipe: [Int32] = [-1, -1]
         guard farm_pipe_cloexec(&stdoutPipe) == 0 else { return .failure(SpawnFailure(errno: errno, path: path)) }
         guard farm_pipe_cloexec(&stderrPipe) == 0 else {
@@ -36,7 +37,7 @@ struct JobProcess {
         }
         var pid: pid_t = 0
         let rc = CStringArray.with(argv) { cArgv in
-            CStringArray.with(environment.map { "\($0.key)=\($0.value)" }) { cEnvironment in
+            environment.withEnvironment(overriding: overriding) { cEnvironment in
                 farm_spawn_job(path, cArgv, cEnvironment, stdoutPipe[1], stderrPipe[1], &pid)
             }
         }

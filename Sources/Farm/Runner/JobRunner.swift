@@ -29,7 +29,8 @@ package struct JobRunner: Sendable {
     package var pinHelper: String?
     /// This process's environment, read once: each job gets it plus its own variables
     /// (and a warm Python starts with it).
-    let inheritedVariables: [String: String]
+    var inheritedVariables: [String: String] { inherited.variables }
+    private let inherited: InheritedEnvironment
 
     package init(host: String, rank: Int, killGrace: Double = 5, stdoutLimit: Int = 64 << 20,
                 stderrTailBytes: Int = 4096, stdoutHeadBytes: Int = 1024) {
@@ -39,10 +40,7 @@ package struct JobRunner: Sendable {
         self.stdoutLimit = stdoutLimit
         self.stderrTailBytes = stderrTailBytes
         self.stdoutHeadBytes = stdoutHeadBytes
-        // Room for a job's own variables (FARM_…, threads, devices), so adding them never rehashes.
-        var environment = [String: String](minimumCapacity: ProcessInfo.processInfo.environment.count + 24)
-        environment.merge(ProcessInfo.processInfo.environment) { _, new in new }
-        self.inheritedVariables = environment
+        self.inherited = InheritedEnvironment(ProcessInfo.processInfo.environment)
     }
 
     /// Runs `assignment`; `shouldAbort` is asked every few milliseconds and a
@@ -77,16 +75,16 @@ package struct JobRunner: Sendable {
             outcome.status = failure
             return outcome
         }
-        var environment = inheritedVariables
-        environment.merge(a.environment) { _, task in task }
+        // The job's own variables, put over the inherited ones at the spawn.
+        var own = a.environment
         var argv = a.argv
         if let job = a.resources {
-            let inherited = inheritedVariables
-            environment.merge(job.environment(inherited: { inherited[$0] }, assigned: a.environment)) { _, job in job }
+            let variables = inheritedVariables
+            own.merge(job.environment(inherited: { variables[$0] }, assigned: a.environment)) { _, job in job }
         }
         // The program is found on the job's own PATH, as execvp would in the job.
         let path: String
-        switch ProgramLookup.find(program, path: environment["PATH"] ?? "/usr/bin:/bin") {
+        switch ProgramLookup.find(program, path: own["PATH"] ?? inheritedVariables["PATH"] ?? "/usr/bin:/bin") {
         case .found(let resolved): path = resolved
         case .missing(let reason):
             outcome.status = .failed(.spawn, message: "cannot start \(program): \(reason)")
@@ -99,7 +97,7 @@ package struct JobRunner: Sendable {
             argv = [pinHelper, CPUList.text(job.cpus), path] + argv.dropFirst()
         }
         let job: JobProcess
-        switch JobProcess.start(path: executable, argv: argv, environment: environment) {
+        switch JobProcess.start(path: executable, argv: argv, environment: inherited, overriding: own) {
         case .success(let started): job = started
         case .failure(let failure):
             outcome.wallSeconds = Double((clock.now - start) / .milliseconds(1)) / 1000

@@ -13,8 +13,9 @@ enum ProgramLookup {
         let candidates = program.contains("/") ? [program] : path.split(separator: ":", omittingEmptySubsequences: false).map { ($0.isEmpty ? "." : String($0)) + "/" + program }
         var sawUnexecutable = false
         for candidate in candidates {
-            var isDirectory: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: candidate, isDirectory: &isDirectory), !isDirectory.boolValue else { continue }
+            // stat(2), not FileManager: this runs at every spawn.
+            var info = stat()
+            guard stat(candidate, &info) == 0, info.st_mode & S_IFMT != S_IFDIR else { continue }
             if access(candidate, X_OK) == 0 { return .found(candidate) }
             sawUnexecutable = true
         }
