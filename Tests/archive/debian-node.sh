@@ -53,5 +53,8 @@ chroot "$root" /usr/bin/env -i PATH=/opt/farm/bin:/usr/bin:/bin HOME=/work OMPI_
     mpirun --oversubscribe -n 3 farmrun --db results.db -p x=1..200 --cpus-per-task 1 --progress 0 -- python3 job.py "{x}"
     test "$(dbtool query results.db "SELECT count(DISTINCT task_id), sum(y) FROM results" --format csv | tail -1)" = "200,2686700"
     farmrun status --db results.db | head -3
-    echo "debian-node: a sweep of 200 tasks ran under mpirun on Debian 12 without Swift: 200 rows"
+    # dbtool insert (its own static binary) as a job script would call it, read back through farmrun.
+    python3 job.py 7 | dbtool insert jobs.db --table squares
+    test "$(dbtool query jobs.db "SELECT y FROM squares" --format csv | tail -1)" = "49"
+    echo "debian-node: a sweep of 200 tasks ran under mpirun on Debian 12 without Swift: 200 rows; dbtool insert: 1 row"
 '
