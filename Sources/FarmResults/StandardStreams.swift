@@ -7,16 +7,23 @@ import Darwin
 /// Raw standard input and output, without Foundation's buffering layers:
 /// `dbtool` reads a whole JSON document and writes large CSV results.
 package enum StandardStreams {
-    /// Reads standard input to its end.
+    /// Reads standard input to its end (what was read before an error, if one comes).
     package static func readAllInput() -> [UInt8] {
+        readAll(0).bytes
+    }
+
+    /// Reads `descriptor` to its end: the bytes, and whether the end was reached without an error.
+    package static func readAll(_ descriptor: Int32) -> (bytes: [UInt8], complete: Bool) {
         var bytes: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 1 << 16)
         while true {
-            let n = chunk.withUnsafeMutableBytes { read(0, $0.baseAddress, $0.count) }
+            let n = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
             if n > 0 {
                 bytes.append(contentsOf: chunk[0..<n])
-            } else if n == 0 || errno != EINTR {
-                return bytes
+            } else if n == 0 {
+                return (bytes, true)
+            } else if errno != EINTR {
+                return (bytes, false)
             }
         }
     }
