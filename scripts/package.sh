@@ -22,5 +22,6 @@ strip -o "$stage/$name/bin/dbtool" "$bin/dbtool"
 strip -o "$stage/$name/bin/farm-pin" "$bin/farm-pin"
 cp -R slurm README.md LICENSE "$stage/$name/"
 tar -C "$stage" -czf ".build/$name.tar.gz" "$name"
-echo "package: $(du -s --block-size=1M --apparent-size "$stage/$name" | cut -f1) MiB ($(du -s --block-size=1 --apparent-size "$stage/$name" | cut -f1) bytes) unpacked, $(du -h ".build/$name.tar.gz" | cut -f1) packed" >&2
+bytes=$(du -s --block-size=1 --apparent-size "$stage/$name" | cut -f1)
+echo "package: $(awk -v b="$bytes" 'BEGIN {printf "%.1f MB", b / 1e6}') ($bytes bytes) unpacked, $(du -h ".build/$name.tar.gz" | cut -f1) packed" >&2
 echo "$PWD/.build/$name.tar.gz"

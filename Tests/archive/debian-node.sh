@@ -39,7 +39,14 @@ done
 rm -rf "$root/opt/farm" "$root/work"
 mkdir -p "$root/opt/farm" "$root/work"
 tar -xzf "$archive" -C "$root/opt/farm" --strip-components=1
-echo "debian-node: $(du -sh "$root/opt/farm" | cut -f1) unpacked from $(basename "$archive")" >&2
+# Every node of an srun reads the binaries from the shared filesystem at start: the unpacked
+# archive is kept within 80 MB (decimal bytes).
+bytes=$(du -s --block-size=1 --apparent-size "$root/opt/farm" | cut -f1)
+echo "debian-node: $bytes bytes unpacked from $(basename "$archive")" >&2
+if ((bytes > 80000000)); then
+    echo "debian-node: the unpacked archive is $bytes bytes, over its budget of 80000000; see what grew: size -A .build/release/farmrun" >&2
+    exit 1
+fi
 cat >"$root/work/job.py" <<'PY'
 import json, sys
 print(json.dumps({"y": int(sys.argv[1]) ** 2}))
