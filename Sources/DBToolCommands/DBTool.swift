@@ -14,10 +14,13 @@ package struct DBTool: ParsableCommand {
         abstract: "Store and read job results in an SQLite results database.",
         discussion: """
             Drop-in for the original dbtool.py: the same commands and argument order.
+
               python3 mlp.py … | dbtool insert results.db
-              dbtool query results.db "SELECT epochs, avg(rmse_global) FROM AlgorithmResult GROUP BY epochs"
-            The table is --table if given, else the database's only table, else "results".
-            Every database is opened in WAL mode (a rollback journal on network filesystems)
+              dbtool query results.db \\
+                "SELECT epochs, avg(rmse_global) FROM AlgorithmResult GROUP BY epochs"
+
+            The table is --table if given, else the database's only table, else "results". \
+            Every database is opened in WAL mode (a rollback journal on network filesystems) \
             with a long busy timeout, so many jobs can insert at once.
             """,
         version: FarmVersion.current,
@@ -52,10 +55,10 @@ struct Insert: ParsableCommand {
         commandName: "insert",
         abstract: "Insert the JSON object(s) on stdin as rows.",
         discussion: """
-            Reads one JSON object, or several (JSON Lines, or objects one after another), and
-            inserts one row per object in a single transaction: all rows or none.
-            A new table is created from the first object's keys, with types inferred
-            (integer, real, text; booleans as 0/1; arrays and objects as JSON text).
+            Reads one JSON object, or several (JSON Lines, or objects one after another), and \
+            inserts one row per object in a single transaction: all rows or none. \
+            A new table is created from the first object's keys, with types inferred \
+            (integer, real, text; booleans as 0/1; arrays and objects as JSON text). \
             A key that is not a column is an error unless --add-columns.
             """
     )
@@ -162,12 +165,14 @@ struct Summary: ParsableCommand {
         commandName: "summary",
         abstract: "Statistics of a metric over replicates: one row per parameter combination, best first.",
         discussion: """
-            For each combination of the --by columns: n, mean, sd (sample standard deviation,
-            as Python's statistics.stdev), min, median and max of the metric over its rows,
+            For each combination of the --by columns: n, mean, sd (sample standard deviation, \
+            as Python's statistics.stdev), min, median and max of the metric over its rows, \
             sorted by mean, smallest first. Rows whose metric is NULL or not a number are left out.
+
               dbtool summary results.db --metric rmse_global --by epochs,activation --top 5
-            Without --by: the sweep's parameters for a table farmrun wrote, else every column
-            holding no real numbers (integers and text are parameters; reals are measurements),
+
+            Without --by: the sweep's parameters for a table farmrun wrote, else every column \
+            holding no real numbers (integers and text are parameters; reals are measurements), \
             leaving out columns with one value in the whole table.
             """
     )
@@ -200,14 +205,19 @@ struct Plot: ParsableCommand {
         commandName: "plot",
         abstract: "Draw a results table as an SVG (or PNG) chart.",
         discussion: """
-            line (default): the mean of --y at each --x, one line per --series value, with the
-              spread over replicates as a band (numeric x) or error bars (text x).
+            line (default): the mean of --y at each --x, one line per --series value, with the \
+            spread over replicates as a band (numeric x) or error bars (text x).
+
             scatter: every row as a point.
+
             heatmap: --x and --y are two parameters, --z the metric; each cell shows its mean.
-              dbtool plot results.db --x epochs --y rmse_global --series activation -o rmse.svg
+
+              dbtool plot results.db --x epochs --y rmse_global --series activation \\
+                -o rmse.svg
               dbtool plot results.db --kind heatmap --x t --y s --z rmse_global -o grid.png
-            Rows the other parameters tell apart are pooled at each point: fix them with --where.
-            The SVG is written by dbtool itself; a .png name converts it with rsvg-convert
+
+            Rows the other parameters tell apart are pooled at each point: fix them with --where. \
+            The SVG is written by dbtool itself; a .png name converts it with rsvg-convert \
             (Debian's librsvg2-bin).
             """
     )

@@ -202,12 +202,15 @@ struct Status: ParsableCommand {
         abstract: "Show a database's sweeps: counts, rate, failures by cause, coverage, and who coordinates it (read-only).",
         discussion: """
             Safe while a farm writes the database. On a terminal each sweep gets a progress bar.
-              farmrun status --db results.db --by e            done/total per value of e
-              farmrun status --db results.db --by t,s          a done/total grid over t and s
+
+            Done/total per value of e, and a grid over t and s:
+              farmrun status --db results.db --by e
+              farmrun status --db results.db --by t,s
+            A sweep of exactly the combinations not done (YAML), or them as CSV:
               farmrun status --db results.db --missing > rest.yaml
-                                                              a sweep of exactly the combinations not done
               farmrun status --db results.db --missing --format csv
-              farmrun status --db results.db --format json     the counts by state, rate, causes and running tasks as JSON
+            The counts by state, rate, failures by cause and running tasks as JSON:
+              farmrun status --db results.db --format json
             """)
 
     @Option(name: .long, help: "The results database.") var db: String

@@ -13,9 +13,9 @@ struct Serve: ParsableCommand {
               farmrun serve --db results.db
               http://127.0.0.1:8787/?token=…
 
-            On a login node, tunnel the port from your laptop (ssh -L 8787:127.0.0.1:8787 login-node) and open
-            the same URL there. The database is opened read-only; a farm writing it is not slowed. The pages
-            (overview, failures, coverage, results, attempts) update every two seconds; /api/status and the
+            On a login node, tunnel the port from your laptop (ssh -L 8787:127.0.0.1:8787 login-node) and open \
+            the same URL there. The database is opened read-only; a farm writing it is not slowed. The pages \
+            (overview, failures, coverage, results, attempts) update every two seconds; /api/status and the \
             other /api/ documents are JSON (see the README's "Watching a sweep").
             """)
 
