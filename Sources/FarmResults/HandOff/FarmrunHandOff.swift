@@ -13,7 +13,7 @@ package enum FarmrunHandOff {
     /// farmrun next to `executable` (its links resolved), else the first farmrun on `searchPath`.
     package static func farmrun(besides executable: String?, searchPath: String?) -> String? {
         if let executable, let folder = executable.lastIndex(of: "/").map({ String(executable[..<$0]) }) {
-            let sibling = (folder.isEmpty ? "" : folder) + "/farmrun"
+            let sibling = folder + "/farmrun"
             if access(sibling, X_OK) == 0 { return sibling }
         }
         for folder in (searchPath ?? "").split(separator: ":", omittingEmptySubsequences: true) {
