@@ -54,6 +54,10 @@ import Testing
         let dice = (0..<600).map { Distribution.randomInteger(1, 6).value(at: Double($0) / 600) }
         #expect(Set(dice) == Set((1...6).map { ParameterValue.integer($0) }))
         #expect(Distribution.choice([.text("relu"), .text("tanh")]).value(at: 0.75) == .text("tanh"))
+        let whole = Distribution.randomInteger(.min, .max)
+        #expect(whole.value(at: 0) == .integer(.min) && whole.value(at: 0.5) == .integer(0))
+        guard case let .integer(top) = whole.value(at: 1.0.nextDown) else { Issue.record("not an integer"); return }
+        #expect(top > .max - 4096)  // a Double's 53 bits do not reach every one of 2^64 values
         #expect(try Distribution.parse("choice(relu, 3, 0.5)", parameter: "a") == .choice([.text("relu"), .integer(3), .real(0.5)]))
         #expect(try Distribution.parse("relu", parameter: "a") == nil)
     }
@@ -105,7 +109,8 @@ import Testing
         let db = folder.file("r.db")
         let cases: [([String], String)] = [
             (["-p", "lr=loguniform(1e-4,1e-1)"], "which the grid cannot enumerate; add method: sobol"),
-            (["-p", "lr=uniform(1,1)", "--method", "sobol", "--samples", "4"], "needs a < b"),
+            (["-p", "lr=uniform(2,1)", "--method", "sobol", "--samples", "4"], "needs a < b"),
+            (["-p", "lr=uniform(1,1)", "--method", "sobol", "--samples", "4"], "has one value only; write it as a plain value (lr: 1)"),
             (["-p", "lr=loguniform(0,1)", "--method", "sobol", "--samples", "4"], "loguniform needs 0 < a"),
             (["-p", "lr=randint(1.5,3)", "--method", "sobol", "--samples", "4"], "randint takes two whole numbers"),
             (["-p", "lr=uniform(0,1)", "--method", "sobol", "--samples", "0"], "--samples must be at least 1"),

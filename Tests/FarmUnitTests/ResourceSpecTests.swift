@@ -41,7 +41,7 @@ import Testing
 
     @Test func badAmountsAreOneClearLineNamingTheInput() {
         let cases: [(String, String)] = [
-            ("{cpus: 0}", "resources cpus is 0; a task needs a whole number of CPUs, at least 1"),
+            ("{cpus: 0}", "resources cpus is 0; a task needs a whole number of CPUs, from 1 to 65,536"),
             ("{cpus: -2}", "resources cpus is -2"),
             ("{cpus: 1.5}", "resources cpus is 1.5"),
             ("{gpus: 1.5}", "resources gpus is 1.5; give 0, a fraction of one GPU"),

@@ -19,6 +19,15 @@ import Testing
         #expect(throws: SweepError.self) { try ParameterDomain.range("10..1..1", name: "x") }
     }
 
+    @Test func rangesAtTheEdgesOfTheNumbersAreValuesOrOneClearError() throws {
+        let ends = try #require(try ParameterDomain.range("-9223372036854775808..9223372036854775807..9223372036854775807", name: "x"))
+        #expect(ends == [.integer(.min), .integer(-1), .integer(.max - 1)])
+        #expect(try ParameterDomain.range("9223372036854775800..9223372036854775807..5", name: "x") == [.integer(.max - 7), .integer(.max - 2)])
+        for text in ["-9223372036854775808..9223372036854775807", "0..1..1e-300", "0..1e400", "nan..1", "1..10..inf"] {
+            #expect(throws: SweepError.self, "\(text)") { try ParameterDomain.range(text, name: "x") }
+        }
+    }
+
     @Test func seedSweepHasTheSeedsTaskCount() throws {
         // The seed's loops: e in 25..400..25, t in 20..100..10, s in 10..100..10, skip s >= t, 10 replicates.
         let spec = try SweepSpec.parse(yaml: """

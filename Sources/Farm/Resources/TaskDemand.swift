@@ -44,7 +44,7 @@ package struct TaskDemands: Sendable {
                 throw SweepError("\(spec.cpusInput)\(where_): \(value(spec.cpus)?.description ?? "no value") is not a number of CPUs; give a whole number of at least 1")
             }
             guard cpus >= 1, cpus == cpus.rounded(), cpus <= 65_536 else {
-                throw SweepError("\(spec.cpusInput)\(where_) is \(ParameterValue.shortestAmount(cpus)); a task needs a whole number of CPUs, at least 1")
+                throw SweepError("\(spec.cpusInput)\(where_) is \(ParameterValue.shortestAmount(cpus)); a task needs a whole number of CPUs, from 1 to 65,536")
             }
             let gpuWhere = spec.gpus.parameter.map { name in " (for \(name) = \(value(spec.gpus)?.description ?? ""))" } ?? ""
             guard let gpus = spec.gpus.amount(for: value(spec.gpus)) else {

@@ -20,11 +20,15 @@ package enum Distribution: Sendable, Equatable, CustomStringConvertible {
         let inside = trimmed[trimmed.index(after: open)..<trimmed.index(before: trimmed.endIndex)]
         let arguments = inside.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
         let usage = "\(parameter): \(trimmed)"
+        func ordered<T: Comparable>(_ a: T, _ b: T) throws(SweepError) {
+            if a == b { throw SweepError("parameter \(usage): has one value only; write it as a plain value (\(parameter): \(arguments[0]))") }
+            guard a < b else { throw SweepError("parameter \(usage): needs a < b; write the smaller bound first") }
+        }
         func numbers(_ what: String) throws(SweepError) -> (Double, Double) {
             guard arguments.count == 2, let a = Double(arguments[0]), let b = Double(arguments[1]), a.isFinite, b.isFinite else {
                 throw SweepError("parameter \(usage): \(name) takes two numbers, \(name)(a, b)\(what)")
             }
-            guard a < b else { throw SweepError("parameter \(usage): needs a < b; write the smaller bound first") }
+            try ordered(a, b)
             return (a, b)
         }
         switch name {
@@ -39,7 +43,7 @@ package enum Distribution: Sendable, Equatable, CustomStringConvertible {
             guard arguments.count == 2, let a = Int64(arguments[0]), let b = Int64(arguments[1]) else {
                 throw SweepError("parameter \(usage): randint takes two whole numbers, randint(a, b), both included")
             }
-            guard a < b else { throw SweepError("parameter \(usage): needs a < b; write the smaller bound first") }
+            try ordered(a, b)
             return .randomInteger(a, b)
         case "choice":
             guard !arguments.contains(where: \.isEmpty) else {
@@ -61,8 +65,11 @@ package enum Distribution: Sendable, Equatable, CustomStringConvertible {
         case let .logUniform(a, b):
             return .real(a * Foundation.exp(u * Foundation.log(b / a)))  // exactly a at u = 0
         case let .randomInteger(a, b):
-            let span = Double(b - a + 1)
-            return .integer(min(b, a + Int64((u * span).rounded(.down))))
+            // b - a as an unsigned count, so the whole Int64 range does not overflow.
+            let offset = UInt64(bitPattern: b &- a)
+            let step = (u * (Double(offset) + 1)).rounded(.down)
+            let k = step >= Double(offset) ? offset : UInt64(step)
+            return .integer(a &+ Int64(bitPattern: k))
         case let .choice(values):
             return values[min(values.count - 1, Int((u * Double(values.count)).rounded(.down)))]
         }

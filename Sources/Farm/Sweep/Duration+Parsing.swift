@@ -3,7 +3,18 @@ import Foundation
 /// Durations as users write them in sweeps and options: `90`, `90s`, `30m`,
 /// `2h`, `1h30m`, `1d`, or Slurm's `HH:MM:SS`.
 package enum DurationText {
+    /// The longest duration accepted: a year, longer than any batch system's time limit.
+    package static let longest: Double = 366 * 86400
+
     package static func seconds(_ text: String, what: String) throws(SweepError) -> Double {
+        let seconds = try anyLength(text, what: what)
+        guard seconds <= longest else {
+            throw SweepError("\(what) \"\(text)\" is longer than a year; give a shorter duration, or none for no limit")
+        }
+        return seconds
+    }
+
+    private static func anyLength(_ text: String, what: String) throws(SweepError) -> Double {
         let t = text.trimmingCharacters(in: .whitespaces).lowercased()
         if let n = Double(t), n >= 0 { return n }
         if t.contains(":") {
@@ -40,7 +51,7 @@ package enum DurationText {
 
     /// A short human form: 45s, 12m05s, 3h02m.
     package static func format(_ seconds: Double) -> String {
-        guard seconds.isFinite, seconds >= 0 else { return "?" }
+        guard seconds.isFinite, seconds >= 0, seconds < 1e12 else { return "?" }
         let s = Int(seconds.rounded())
         if s < 60 { return "\(s)s" }
         if s < 3600 { return "\(s / 60)m\(String(format: "%02d", s % 60))s" }

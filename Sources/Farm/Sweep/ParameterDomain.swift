@@ -81,22 +81,31 @@ package struct ParameterDomain: Sendable, Equatable {
             let start = Int64(trimmed[0])!, end = Int64(trimmed[1])!
             let step = trimmed.count == 3 ? Int64(trimmed[2])! : (end >= start ? 1 : -1)
             guard step != 0 else { throw SweepError("parameter \(name): range \"\(text)\" has step 0; use a non-zero step such as \(start)..\(end)..1") }
-            guard (end - start).signum() == 0 || (end - start).signum() == step.signum() else {
+            guard end == start || (end > start) == (step > 0) else {
                 throw SweepError("parameter \(name): range \"\(text)\" is empty (step \(step) never reaches \(end) from \(start)); swap the ends or flip the step's sign")
             }
-            let count = (end - start) / step + 1
-            guard count <= 10_000_000 else { throw SweepError("parameter \(name): range \"\(text)\" has \(count) values; that is too many for one parameter") }
-            return (0..<count).map { .integer(start + $0 * step) }
+            // The span as an unsigned distance, so ends anywhere in Int64 do not overflow; every value
+            // lies between the ends, so the wrapping arithmetic below gives it exactly.
+            let span = end >= start ? UInt64(bitPattern: end &- start) : UInt64(bitPattern: start &- end)
+            let steps = span / step.magnitude
+            guard steps < 10_000_000 else {
+                let count = steps == .max ? "18446744073709551616" : String(steps + 1)
+                throw SweepError("parameter \(name): range \"\(text)\" has \(count) values; that is too many for one parameter (10,000,000 at most)")
+            }
+            return (0...Int64(steps)).map { .integer(start &+ $0 &* step) }
         }
         let start = Double(trimmed[0])!, end = Double(trimmed[1])!
         let step = trimmed.count == 3 ? Double(trimmed[2])! : (end >= start ? 1 : -1)
-        guard step != 0, step.isFinite else { throw SweepError("parameter \(name): range \"\(text)\" has step 0; use a non-zero step") }
+        guard start.isFinite, end.isFinite, step.isFinite else {
+            throw SweepError("parameter \(name): range \"\(text)\" must be finite numbers (a Double reaches about 1.8e308)")
+        }
+        guard step != 0 else { throw SweepError("parameter \(name): range \"\(text)\" has step 0; use a non-zero step") }
         let span = (end - start) / step
         guard span >= -1e-9 else {
             throw SweepError("parameter \(name): range \"\(text)\" is empty (step \(step) never reaches \(end) from \(start)); swap the ends or flip the step's sign")
         }
+        guard span + 1e-9 < 10_000_000 else { throw SweepError("parameter \(name): range \"\(text)\" has too many values (10,000,000 at most)") }
         let count = Int((span + 1e-9).rounded(.down)) + 1
-        guard count <= 10_000_000 else { throw SweepError("parameter \(name): range \"\(text)\" has too many values") }
         // Round each value to 12 significant digits so 0.1..0.5..0.1 gives 0.3, not 0.30000000000000004.
         return (0..<count).map { k in
             let raw = start + Double(k) * step

@@ -109,6 +109,10 @@ package struct Sweep: Sendable {
                 ? "where \"\(spec.condition ?? "")\" leaves no combination; loosen the condition"
                 : "the sweep has no tasks")
         }
+        let (tasks, overflow) = combinations.count.multipliedReportingOverflow(by: spec.replicates)
+        guard !overflow, tasks <= 50_000_000 else {
+            throw SweepError("the sweep has more than 50,000,000 tasks (\(combinations.count) combinations × \(spec.replicates) replicates); lower replicates, narrow a range or add a where condition")
+        }
         self.combinations = combinations
         demands = try TaskDemands(spec.resources, names: names, combinations: combinations)
         search = try SearchPlan.make(spec, names: names, combinations: combinations)
