@@ -155,7 +155,9 @@ struct Run: ParsableCommand {
             // A trial resumed after a stop finds its checkpoints here (FARM_TASK_DIR).
             options.taskDirectory = URL(fileURLWithPath: db + ".tasks").standardizedFileURL.path
         }
-        if let jobs, jobs < 1 { throw SweepError("--jobs must be at least 1") }
+        if let jobs, !(1...4096).contains(jobs) {
+            throw SweepError("--jobs must be 1 to 4096 (local slots, a thread each; \(ProcessInfo.processInfo.activeProcessorCount) CPUs here)")
+        }
         var configuration = RunConfiguration(
             spec: spec, database: db, jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount,
             localSlot: !noLocalSlot, options: options,

@@ -121,6 +121,8 @@ import Testing
         #expect(try AllocationDeadline.parse("1800000000") == 1_800_000_000)
         #expect(try AllocationDeadline.parse("01:00:00", now: 0) == 3600)
         #expect(throws: SweepError.self) { try AllocationDeadline.parse("soon") }
+        #expect(throws: SweepError.self) { try AllocationDeadline.parse("1e400") }
+        #expect(AllocationDeadline.fromSlurm(environment: ["SLURM_JOB_END_TIME": "1e400"]) == nil)
     }
 
     @Test func runtimeEstimatorUsesTheQuantileOfSimilarTasksThenTheSweep() {

@@ -37,7 +37,13 @@ package enum AllocationDeadline {
     /// `now` (`90m`, `1h30m`, `01:30:00`), or an ISO time (`2026-11-26T18:00:00`, local time).
     package static func parse(_ text: String, now: Double = Date().timeIntervalSince1970) throws(SweepError) -> Double {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
-        if let epoch = Double(trimmed), epoch > 1_000_000_000 { return epoch }
+        if let epoch = Double(trimmed), epoch > 1_000_000_000 {
+            // Epoch seconds up to the year 5138: beyond it (or 1e400, inf) is a typo, not a time limit.
+            guard epoch < 100_000_000_000 else {
+                throw SweepError("--deadline \(text): epoch seconds that far ahead are not a time; give a duration from now (90m), a time (2026-11-26T18:00:00) or epoch seconds such as 1800000000")
+            }
+            return epoch
+        }
         if let date = isoLocal(trimmed) { return date }
         do {
             return now + (try DurationText.seconds(trimmed, what: "--deadline"))
@@ -48,7 +54,7 @@ package enum AllocationDeadline {
 
     /// The allocation's end as Slurm reports it, or nil outside Slurm or when it has no limit.
     package static func fromSlurm(environment: [String: String] = ProcessInfo.processInfo.environment) -> (deadline: Double, source: String)? {
-        if let text = environment["SLURM_JOB_END_TIME"], let epoch = Double(text), epoch > 0 {
+        if let text = environment["SLURM_JOB_END_TIME"], let epoch = Double(text), epoch > 0, epoch < 100_000_000_000 {
             return (epoch, "SLURM_JOB_END_TIME")
         }
         guard let job = environment["SLURM_JOB_ID"], !job.isEmpty else { return nil }

@@ -29,6 +29,9 @@ package struct SweepCoverage {
         for name in parameters where !names.contains(name) {
             throw LedgerError("--by \(name): sweep \(table) has no such parameter (parameters: \(names.joined(separator: ", ")))")
         }
+        if let twice = parameters.first(where: { name in parameters.filter { $0 == name }.count > 1 }) {
+            throw LedgerError("--by \(parameters.joined(separator: ",")): \(twice) is named twice; give one parameter, or two for a grid (e.g. --by t,s)")
+        }
         var counts: [[ParameterValue]: (done: Int, total: Int, failures: Int, pruned: Int)] = [:]
         let rows = try Row.fetchCursor(db, sql: """
             SELECT params, sum(state = \(TaskState.done.sql)), count(*), max(CASE WHEN state = \(TaskState.done.sql) THEN 0 ELSE failures END), sum(state = \(TaskState.pruned.sql))
